@@ -1,0 +1,34 @@
+// The subcommands behind cli::run. Each returns the process exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tokensweep::cli {
+
+struct RuleSources {
+  std::vector<std::string> paths;  // --rules, repeatable
+  bool no_builtin = false;         // --no-builtin-rules
+};
+
+struct ScanArgs {
+  RuleSources rules;
+  std::vector<std::string> paths;
+  std::string format;        // empty: text
+  std::string output;        // empty: stdout
+  std::string color = "auto";
+  unsigned threads = 0;
+  std::string max_file_size; // "4G", "512M", "0" (no cap)
+  bool follow_symlinks = false;
+  bool verbose = false;
+};
+
+int scan_command(const ScanArgs& args);
+int rules_list_command(const RuleSources& sources, const std::string& format);
+int rules_check_command(const RuleSources& sources, const std::vector<std::string>& paths);
+int rules_explain_command(const RuleSources& sources, const std::string& id);
+
+// "tokensweep: message" on stderr.
+void print_error(const std::string& message);
+
+}  // namespace tokensweep::cli

@@ -1,0 +1,235 @@
+#include "engine/engine.h"
+
+#include <hs/hs.h>
+#include <re2/re2.h>
+
+#include <algorithm>
+#include <climits>
+#include <ctime>
+
+#include "engine/placeholder.h"
+
+namespace tokensweep::engine {
+namespace {
+
+// Both engines read rules in multi-line mode: ^ and $ match at line boundaries.
+constexpr unsigned kHsFlags = HS_FLAG_MULTILINE;
+
+re2::RE2::Options re2_options() {
+  re2::RE2::Options o;
+  o.set_encoding(re2::RE2::Options::EncodingLatin1);  // bytes, like Hyperscan without UTF8
+  o.set_log_errors(false);
+  o.set_never_capture(false);
+  return o;
+}
+
+struct CompileErrorDeleter {
+  void operator()(hs_compile_error_t* e) const { hs_free_compile_error(e); }
+};
+using CompileError = std::unique_ptr<hs_compile_error_t, CompileErrorDeleter>;
+
+std::string rule_location(const rules::Rule& rule) { return rule.origin + " " + rule.id; }
+
+}  // namespace
+
+void Engine::DatabaseDeleter::operator()(hs_database* db) const { hs_free_database(db); }
+void Scanner::ScratchDeleter::operator()(hs_scratch* s) const { hs_free_scratch(s); }
+
+Engine::~Engine() = default;
+
+Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rules) {
+  std::vector<RuleProblem> problems;
+  auto engine = compile(std::move(rules), &problems);
+  return engine;
+}
+
+Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
+                                                      std::vector<RuleProblem>* problems) {
+  std::shared_ptr<Engine> engine(new Engine());  // private constructor: make_shared cannot reach it
+  engine->rules_ = std::move(rule_set);
+  const auto& rules = engine->rules_.rules();
+  engine->programs_.resize(rules.size());
+  std::vector<RuleProblem> found;
+
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const rules::Rule& rule = rules[i];
+    Program& prog = engine->programs_[i];
+    prog.re = std::make_unique<re2::RE2>("(?m)" + rule.pattern, re2_options());
+    if (!prog.re->ok()) {
+      found.push_back({i, rule_location(rule) + ": pattern rejected by RE2: " + prog.re->error() +
+                              (prog.re->error_arg().empty() ? "" : " at '" + prog.re->error_arg() + "'")});
+      continue;
+    }
+    if (const int groups = prog.re->NumberOfCapturingGroups(); groups != 1) {
+      found.push_back({i, rule_location(rule) + ": pattern has " + std::to_string(groups) +
+                              " capture groups, expected exactly 1 (the secret); use (?:...) for the others"});
+      continue;
+    }
+    hs_expr_info_t* raw_info = nullptr;
+    hs_compile_error_t* raw_err = nullptr;
+    if (hs_expression_info(rule.pattern.c_str(), kHsFlags, &raw_info, &raw_err) != HS_SUCCESS) {
+      CompileError exact_err(raw_err);
+      raw_err = nullptr;
+      prog.prefilter = true;
+      if (hs_expression_info(rule.pattern.c_str(), kHsFlags | HS_FLAG_PREFILTER, &raw_info, &raw_err) !=
+          HS_SUCCESS) {
+        CompileError err(raw_err);
+        found.push_back({i, rule_location(rule) + ": pattern rejected by Hyperscan: " + exact_err->message});
+        continue;
+      }
+    }
+    // hs_expression_info allocates with the misc allocator, which defaults to malloc.
+    std::unique_ptr<hs_expr_info_t, decltype(&free)> info(raw_info, &free);
+    if (info->min_width == 0) {
+      found.push_back({i, rule_location(rule) + ": pattern can match an empty string"});
+      continue;
+    }
+    prog.max_width = std::min<std::size_t>(info->max_width, kMaxMatchWidth);
+    engine->max_window_ = std::max(engine->max_window_, prog.max_width);
+  }
+
+  if (!found.empty()) {
+    Error first = make_error(ErrorCode::kBadRule, found.front().message);
+    if (problems) *problems = std::move(found);
+    return first;
+  }
+  if (rules.empty()) return std::shared_ptr<const Engine>(std::move(engine));
+
+  // One database for all rules. A rule that compiles alone can still be too large for
+  // Hyperscan's exact engines in context; it then falls back to prefiltering.
+  std::vector<const char*> exprs;
+  std::vector<unsigned> ids;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    exprs.push_back(rules[i].pattern.c_str());
+    ids.push_back(static_cast<unsigned>(i));
+  }
+  for (std::size_t attempt = 0; attempt <= rules.size(); ++attempt) {
+    std::vector<unsigned> flags;
+    for (const auto& prog : engine->programs_) {
+      flags.push_back(kHsFlags | (prog.prefilter ? HS_FLAG_PREFILTER : 0));
+    }
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* raw_err = nullptr;
+    if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
+                         HS_MODE_BLOCK, nullptr, &db, &raw_err) == HS_SUCCESS) {
+      engine->db_.reset(db);
+      return std::shared_ptr<const Engine>(std::move(engine));
+    }
+    CompileError err(raw_err);
+    const int bad = err->expression;
+    if (bad >= 0 && !engine->programs_[static_cast<std::size_t>(bad)].prefilter) {
+      engine->programs_[static_cast<std::size_t>(bad)].prefilter = true;
+      continue;
+    }
+    std::string where = bad >= 0 ? rule_location(rules[static_cast<std::size_t>(bad)]) + ": " : "";
+    return make_error(ErrorCode::kBadRule, where + "Hyperscan cannot compile the rule set: " + err->message);
+  }
+  return make_error(ErrorCode::kInternal, "Hyperscan compile did not converge");
+}
+
+// ---------------------------------------------------------------------------------------
+
+struct Scanner::Context {
+  Scanner* self;
+  std::string_view data;
+  std::vector<Match>* out;
+  uint64_t own_begin;
+  uint64_t own_end;
+  bool failed = false;
+};
+
+Scanner::Scanner(std::shared_ptr<const Engine> engine) : engine_(std::move(engine)) {
+  covered_until_.assign(engine_->rules().size(), 0);
+  if (engine_->db_) {
+    hs_scratch_t* scratch = nullptr;
+    if (hs_alloc_scratch(engine_->db_.get(), &scratch) == HS_SUCCESS) scratch_.reset(scratch);
+  }
+}
+
+Scanner::~Scanner() = default;
+Scanner::Scanner(Scanner&&) noexcept = default;
+Scanner& Scanner::operator=(Scanner&&) noexcept = default;
+
+Status Scanner::scan(std::string_view data, std::vector<Match>& out, uint64_t own_begin,
+                     uint64_t own_end) {
+  if (!engine_->db_) return Status::ok();  // no rules: nothing can match
+  if (!scratch_) return make_error(ErrorCode::kInternal, "could not allocate Hyperscan scratch");
+  if (data.size() > UINT_MAX) {
+    return make_error(ErrorCode::kLimit, "buffer larger than 4 GiB; scan it in blocks");
+  }
+  std::fill(covered_until_.begin(), covered_until_.end(), 0);
+  now_ = static_cast<int64_t>(std::time(nullptr));
+  Context ctx{this, data, &out, own_begin, own_end};
+  const hs_error_t rc = hs_scan(engine_->db_.get(), data.data(), static_cast<unsigned>(data.size()), 0,
+                                scratch_.get(), &Scanner::on_hit, &ctx);
+  if (ctx.failed) return make_error(ErrorCode::kInternal, "out of memory while recording matches");
+  if (rc != HS_SUCCESS) return make_error(ErrorCode::kInternal, "Hyperscan scan failed (" + std::to_string(rc) + ")");
+  return Status::ok();
+}
+
+int Scanner::on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to,
+                    unsigned int /*flags*/, void* raw) {
+  auto& ctx = *static_cast<Context*>(raw);
+  // Nothing may throw through Hyperscan: a failure stops the scan and is reported after.
+  try {
+    ctx.self->confirm(ctx, id, to);
+    return 0;
+  } catch (...) {
+    ctx.failed = true;
+    return 1;
+  }
+}
+
+void Scanner::confirm(Context& ctx, uint32_t rule_index, uint64_t to) {
+  ++stats_.hits;
+  uint64_t& covered = covered_until_[rule_index];
+  // A greedy rule reports every end offset inside one token; the first confirmation
+  // covered them all.
+  if (to <= covered) return;
+
+  const Engine::Program& prog = engine_->programs_[rule_index];
+  const std::string_view data = ctx.data;
+  uint64_t pos = std::max<uint64_t>(to > prog.max_width ? to - prog.max_width : 0, covered);
+  const uint64_t window_end = std::min<uint64_t>(data.size(), to + prog.max_width);
+
+  re2::StringPiece groups[2];
+  while (pos < to) {
+    ++stats_.confirmations;
+    // RE2 reads `data` as context, so \b and ^ at the window edges see the real neighbours.
+    if (!prog.re->Match(re2::StringPiece(data.data(), data.size()), pos, window_end, re2::RE2::UNANCHORED,
+                        groups, 2)) {
+      covered = to;  // a prefilter hit RE2 does not confirm: skip the rest of this hit
+      return;
+    }
+    const uint64_t match_start = static_cast<uint64_t>(groups[0].data() - data.data());
+    const uint64_t match_end = match_start + groups[0].size();
+    if (match_start >= to) {
+      covered = to;
+      return;
+    }
+    if (match_end < to) {  // an earlier match Hyperscan did not report here; look past it
+      pos = std::max(match_end, match_start + 1);
+      continue;
+    }
+    covered = match_end;
+    if (groups[1].data() == nullptr) return;  // the capture did not take part
+    if (match_end < ctx.own_begin || match_end >= ctx.own_end) return;  // another block's
+
+    const rules::Rule& rule = engine_->rules_[rule_index];
+    const std::string_view secret(groups[1].data(), groups[1].size());
+    if (secret.empty() || is_placeholder(secret, rule.public_prefix)) {
+      ++stats_.rejected;
+      return;
+    }
+    Validation validation = validate(rule.validate, secret, now_);
+    if (validation.verdict == Verdict::kInvalid) {
+      ++stats_.rejected;
+      return;
+    }
+    const uint64_t cap_start = static_cast<uint64_t>(groups[1].data() - data.data());
+    ctx.out->push_back(Match{rule_index, match_end, cap_start, cap_start + secret.size(), std::move(validation)});
+    return;
+  }
+}
+
+}  // namespace tokensweep::engine

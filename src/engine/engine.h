@@ -1,0 +1,118 @@
+// The engine: every rule in one Hyperscan database, each hit confirmed by RE2 on a
+// bounded window around it, which also yields the capture (the secret).
+//
+// Engine is immutable after compile() and shared by all threads. Scanner holds the
+// per-thread state (Hyperscan scratch, reusable buffers) and is not thread-safe: make one
+// per thread. Scanning costs one Hyperscan pass over the bytes plus, per hit, one RE2
+// search over at most 2 * max_width(rule) bytes; hits inside an already confirmed match of
+// the same rule cost a comparison. Nothing is allocated per match once the output vector
+// has grown to its working size.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "engine/validators.h"
+#include "rules/rule_set.h"
+
+struct hs_database;
+struct hs_scratch;
+namespace re2 { class RE2; }
+
+namespace tokensweep::engine {
+
+// Matches longer than this are not supported; the window RE2 searches is bounded by it.
+inline constexpr std::size_t kMaxMatchWidth = 8192;
+
+struct Match {
+  uint32_t rule = 0;         // index into Engine::rules()
+  uint64_t match_end = 0;    // end of the whole pattern match (block ownership)
+  uint64_t start = 0;        // the capture: [start, end) in the scanned bytes
+  uint64_t end = 0;
+  Validation validation;
+};
+
+struct RuleProblem {
+  std::size_t rule;
+  std::string message;  // "rules/x.yaml:3 x.y: pattern has 2 captures, expected exactly 1"
+};
+
+class Engine {
+ public:
+  // Compiles every rule. Fails when any rule cannot be used, naming each one; nothing is
+  // returned half-built. Rules Hyperscan cannot compile exactly are compiled with
+  // HS_FLAG_PREFILTER and rely on RE2 for exactness.
+  static Result<std::shared_ptr<const Engine>> compile(rules::RuleSet rules);
+  // Like compile(), but reports every bad rule instead of stopping at the first.
+  static Result<std::shared_ptr<const Engine>> compile(rules::RuleSet rules,
+                                                       std::vector<RuleProblem>* problems);
+
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const rules::RuleSet& rules() const { return rules_; }
+  // The longest match any rule can produce (capped at kMaxMatchWidth): a scan of data in
+  // blocks must overlap them by 2 * max_window() for every match to be found once.
+  std::size_t max_window() const { return max_window_; }
+  bool is_prefiltered(std::size_t rule) const { return programs_[rule].prefilter; }
+
+ private:
+  friend class Scanner;
+  struct Program {
+    std::unique_ptr<re2::RE2> re;
+    std::size_t max_width = 0;
+    bool prefilter = false;
+  };
+  struct DatabaseDeleter { void operator()(hs_database* db) const; };
+
+  Engine() = default;
+
+  rules::RuleSet rules_;
+  std::vector<Program> programs_;
+  std::unique_ptr<hs_database, DatabaseDeleter> db_;
+  std::size_t max_window_ = 0;
+};
+
+class Scanner {
+ public:
+  explicit Scanner(std::shared_ptr<const Engine> engine);
+  ~Scanner();
+  Scanner(Scanner&&) noexcept;
+  Scanner& operator=(Scanner&&) noexcept;
+
+  // Appends the confirmed matches in `data` to `out`, in order of match end. Only
+  // matches whose match_end lies in [own_begin, own_end) are kept, so that overlapping
+  // blocks of one stream report each match exactly once.
+  Status scan(std::string_view data, std::vector<Match>& out, uint64_t own_begin = 0,
+              uint64_t own_end = UINT64_MAX);
+
+  const Engine& engine() const { return *engine_; }
+
+  // Counters since construction, for --verbose and benchmarks.
+  struct Stats {
+    uint64_t hits = 0;           // Hyperscan reports
+    uint64_t confirmations = 0;  // RE2 searches run
+    uint64_t rejected = 0;       // confirmed but dropped (checksum, placeholder)
+  };
+  const Stats& stats() const { return stats_; }
+
+ private:
+  struct ScratchDeleter { void operator()(hs_scratch* s) const; };
+  struct Context;
+  static int on_hit(unsigned int id, unsigned long long from, unsigned long long to,
+                    unsigned int flags, void* ctx);
+  void confirm(Context& ctx, uint32_t rule, uint64_t to);
+
+  std::shared_ptr<const Engine> engine_;
+  std::unique_ptr<hs_scratch, ScratchDeleter> scratch_;
+  std::vector<uint64_t> covered_until_;  // per rule: end of its last confirmed match
+  int64_t now_ = 0;
+  Stats stats_;
+};
+
+}  // namespace tokensweep::engine

@@ -1,0 +1,36 @@
+// Offline validators: checks a secret's own structure, no network. Thread-safe, pure.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "rules/rule.h"
+
+namespace tokensweep::engine {
+
+enum class Verdict {
+  kValid,      // the structure checks out (checksum matches, JWT well-formed and unexpired)
+  kInvalid,    // not a real token of this kind (bad checksum, not a JWT): not a finding
+  kExpired,    // a well-formed JWT whose `exp` is in the past: still a finding
+  kUnchecked,  // the rule has no offline validator
+};
+
+struct Validation {
+  Verdict verdict = Verdict::kUnchecked;
+  std::string jwt_issuer;  // the JWT's `iss`, when it has one (for broker matching)
+};
+
+// GitHub (ghp_ gho_ ghu_ ghs_ ghr_) and npm (npm_) tokens: prefix_ + 30 base62 characters +
+// 6 base62 characters encoding the CRC32 of those 30, most significant digit first.
+bool crc32_base62_checksum_ok(std::string_view token);
+// The 6-character checksum for a 30-character body (tests and example generation).
+std::string crc32_base62(std::string_view body);
+
+// JWS compact serialisation: three base64url parts; header and payload decode to JSON
+// objects and the header names an `alg`. `now` is seconds since the epoch.
+Validation validate_jwt(std::string_view token, int64_t now);
+
+Validation validate(rules::Validator validator, std::string_view secret, int64_t now);
+
+}  // namespace tokensweep::engine

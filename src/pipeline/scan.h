@@ -1,0 +1,36 @@
+// The scan pipeline: inputs from source/, bytes through the engine in overlapping blocks on
+// N worker threads, findings collected per input and merged into one deterministic
+// Report (sorted by path, then offset) whatever the thread count.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/engine.h"
+#include "report/finding.h"
+#include "source/inputs.h"
+
+namespace tokensweep::pipeline {
+
+inline constexpr uint64_t kDefaultMaxFileSize = 4ULL << 30;  // 4 GiB
+inline constexpr std::size_t kDefaultBlockSize = 8U << 20;   // 8 MiB
+
+struct ScanOptions {
+  std::vector<std::string> paths;
+  unsigned threads = 0;                       // 0: one per core
+  uint64_t max_file_size = kDefaultMaxFileSize;  // bytes scanned per file; 0 = no cap
+  std::size_t block_size = kDefaultBlockSize;
+  source::WalkOptions walk;
+};
+
+// Runs the whole scan. Never fails as a whole: every problem with an input is a
+// diagnostic in the report, and the rest is scanned.
+report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const ScanOptions& options);
+
+// Scans one in-memory buffer as if it were a file at `path` (rules check, redact, tests).
+Result<std::vector<report::Finding>> scan_buffer(engine::Scanner& scanner, std::string_view data,
+                                                 const std::string& path);
+
+}  // namespace tokensweep::pipeline

@@ -1,0 +1,113 @@
+#include "report/collector.h"
+
+#include <algorithm>
+#include <cstring>
+#include <memory>
+
+namespace tokensweep::report {
+namespace {
+
+int confidence_rank(const std::string& c) { return c == "high" ? 2 : c == "medium" ? 1 : 0; }
+
+// Which of two findings of the same secret at the same place to keep: the more confident
+// rule, then a named provider over "generic", then the one with an offline verdict.
+bool better(const Finding& a, const Finding& b) {
+  if (confidence_rank(a.confidence) != confidence_rank(b.confidence)) {
+    return confidence_rank(a.confidence) > confidence_rank(b.confidence);
+  }
+  if ((a.provider == "generic") != (b.provider == "generic")) return b.provider == "generic";
+  if ((a.validation == Validation::kUnchecked) != (b.validation == Validation::kUnchecked)) {
+    return b.validation == Validation::kUnchecked;
+  }
+  return false;
+}
+
+}  // namespace
+
+Validation to_validation(engine::Verdict verdict) {
+  switch (verdict) {
+    case engine::Verdict::kValid: return Validation::kValid;
+    case engine::Verdict::kInvalid: return Validation::kInvalid;
+    case engine::Verdict::kExpired: return Validation::kExpired;
+    case engine::Verdict::kUnchecked: return Validation::kUnchecked;
+  }
+  return Validation::kUnchecked;
+}
+
+void FindingCollector::Cursor::advance(std::string_view block, uint64_t base, uint64_t target) {
+  while (pos < target) {
+    const char* from = block.data() + (pos - base);
+    const auto n = static_cast<std::size_t>(target - pos);
+    const void* nl = std::memchr(from, '\n', n);
+    if (nl == nullptr) {
+      pos = target;
+      return;
+    }
+    pos += static_cast<uint64_t>(static_cast<const char*>(nl) - from) + 1;
+    ++line;
+    line_start = pos;
+  }
+}
+
+FindingCollector::FindingCollector(const rules::RuleSet& rules, std::string path,
+                                   std::vector<std::string> decoders)
+    : rules_(rules), path_(std::move(path)), decoders_(std::move(decoders)) {}
+
+void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t next_base,
+                                 std::vector<engine::Match>& matches) {
+  std::sort(matches.begin(), matches.end(), [](const engine::Match& a, const engine::Match& b) {
+    return a.start != b.start ? a.start < b.start : a.rule < b.rule;
+  });
+  Cursor cursor = at_block_start_;
+  for (const auto& m : matches) {
+    const uint64_t abs_start = base + m.start;
+    cursor.advance(block, base, abs_start);
+    const rules::Rule& rule = rules_[m.rule];
+    const std::string_view secret = block.substr(m.start, m.end - m.start);
+
+    Finding f;
+    f.rule_id = rule.id;
+    f.rule_name = rule.name;
+    f.kind = std::string(rules::kind_name(rule.kind));
+    f.provider = rule.provider;
+    f.confidence = std::string(rules::confidence_name(rule.confidence));
+    f.path = path_;
+    f.line = cursor.line;
+    f.column = abs_start - cursor.line_start + 1;
+    f.offset = abs_start;
+    f.decoders = decoders_;
+    auto bytes = std::make_shared<SecretBytes>(secret);
+    f.fingerprint = bytes->fingerprint();
+    f.redacted = bytes->redacted(rule.public_prefix);
+    f.secret = std::move(bytes);
+    f.validation = to_validation(m.validation.verdict);
+    f.jwt_issuer = m.validation.jwt_issuer;
+    add(std::move(f));
+  }
+  at_block_start_.advance(block, base, std::max(next_base, at_block_start_.pos));
+}
+
+void FindingCollector::add(Finding finding) {
+  std::string key = finding.fingerprint + ":" + std::to_string(finding.line);
+  const auto [it, inserted] = index_.emplace(std::move(key), findings_.size());
+  if (inserted) {
+    findings_.push_back(std::move(finding));
+    return;
+  }
+  ++duplicates_;
+  Finding& kept = findings_[it->second];
+  if (better(finding, kept)) {
+    const uint64_t offset = std::min(kept.offset, finding.offset);
+    kept = std::move(finding);
+    kept.offset = offset;
+  }
+}
+
+std::vector<Finding> FindingCollector::take() {
+  std::stable_sort(findings_.begin(), findings_.end(),
+                   [](const Finding& a, const Finding& b) { return a.offset < b.offset; });
+  index_.clear();
+  return std::move(findings_);
+}
+
+}  // namespace tokensweep::report

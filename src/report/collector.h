@@ -1,0 +1,54 @@
+// FindingCollector: turns the engine's matches in one input into findings — line and
+// column, fingerprint, redacted hint, validation — and merges duplicates. One per input
+// being scanned; not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/engine.h"
+#include "report/finding.h"
+
+namespace tokensweep::report {
+
+class FindingCollector {
+ public:
+  FindingCollector(const rules::RuleSet& rules, std::string path, std::vector<std::string> decoders = {});
+
+  // Feed the blocks of the input in order. `block` starts at stream offset `base`;
+  // `next_base` is where the next block starts (base + block.size() for the last one).
+  // Match offsets are relative to `block`.
+  void add_block(std::string_view block, uint64_t base, uint64_t next_base,
+                 std::vector<engine::Match>& matches);
+
+  // The findings, sorted by offset; one per (fingerprint, line): where several rules
+  // found the same secret, the most specific one is kept.
+  std::vector<Finding> take();
+  uint64_t duplicates_merged() const { return duplicates_; }
+
+ private:
+  struct Cursor {
+    uint64_t pos = 0;         // stream offset counted up to
+    uint64_t line = 1;        // line number at pos
+    uint64_t line_start = 0;  // stream offset of the first byte of that line
+    // Advances to `target` over block bytes (block begins at stream offset `base`).
+    void advance(std::string_view block, uint64_t base, uint64_t target);
+  };
+
+  void add(Finding finding);
+
+  const rules::RuleSet& rules_;
+  std::string path_;
+  std::vector<std::string> decoders_;
+  Cursor at_block_start_;
+  std::vector<Finding> findings_;
+  std::unordered_map<std::string, std::size_t> index_;  // fingerprint + line -> findings_
+  uint64_t duplicates_ = 0;
+};
+
+Validation to_validation(engine::Verdict verdict);
+
+}  // namespace tokensweep::report

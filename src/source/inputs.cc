@@ -1,0 +1,113 @@
+#include "source/inputs.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <set>
+#include <utility>
+
+namespace tokensweep::source {
+namespace {
+
+std::string errno_message(int err) { return std::strerror(err); }
+
+std::string join(const std::string& dir, const std::string& name) {
+  if (!dir.empty() && dir.back() == '/') return dir + name;
+  return dir + "/" + name;
+}
+
+class Walker {
+ public:
+  Walker(const WalkOptions& options, std::vector<Input>& inputs, std::vector<Diagnostic>& diags)
+      : options_(options), inputs_(inputs), diags_(diags) {}
+
+  void root(const std::string& path) {
+    if (path == "-") {
+      inputs_.push_back({"<stdin>", "-", InputType::kStream, 0});
+      return;
+    }
+    struct stat st {};
+    // A path the user named is followed even when it is a symlink.
+    if (::stat(path.c_str(), &st) != 0) {
+      diags_.push_back({path, "io", "cannot access: " + errno_message(errno), true});
+      return;
+    }
+    if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
+      // `scan <(cmd)` and `scan /dev/stdin` name streams on purpose: read them to EOF.
+      inputs_.push_back({path, path, InputType::kStream, 0});
+      return;
+    }
+    entry(path, st, /*named=*/true);
+  }
+
+ private:
+  void entry(const std::string& path, const struct stat& st, bool named) {
+    if (S_ISREG(st.st_mode)) {
+      inputs_.push_back({path, path, InputType::kFile, static_cast<uint64_t>(st.st_size)});
+    } else if (S_ISDIR(st.st_mode)) {
+      directory(path, st);
+    } else if (!named) {
+      // Reading a FIFO, socket or device met during a walk could block forever or never end.
+      const char* what = S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket" : "a device";
+      diags_.push_back({path, "unsupported", std::string("not scanned: ") + what, true});
+    } else {
+      diags_.push_back({path, "unsupported", "not a regular file or directory", true});
+    }
+  }
+
+  void directory(const std::string& path, const struct stat& st) {
+    // With --follow-symlinks a link back up the tree must not loop forever.
+    if (!visited_.emplace(st.st_dev, st.st_ino).second) return;
+    DIR* dir = ::opendir(path.c_str());
+    if (dir == nullptr) {
+      diags_.push_back({path, "io", "cannot read directory: " + errno_message(errno), true});
+      return;
+    }
+    std::vector<std::string> names;
+    errno = 0;
+    while (const dirent* e = ::readdir(dir)) {
+      const std::string name = e->d_name;
+      if (name == "." || name == "..") continue;
+      names.push_back(name);
+    }
+    const int read_err = errno;
+    ::closedir(dir);
+    if (read_err != 0) {
+      diags_.push_back({path, "io", "error while listing directory: " + errno_message(read_err), true});
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      const std::string child = join(path, name);
+      struct stat cst {};
+      if (::lstat(child.c_str(), &cst) != 0) {
+        diags_.push_back({child, "io", "vanished or unreadable: " + errno_message(errno), true});
+        continue;
+      }
+      if (S_ISDIR(cst.st_mode) && name == ".git") continue;  // git internals: a later issue reads history
+      if (S_ISLNK(cst.st_mode)) {
+        if (!options_.follow_symlinks) continue;
+        if (::stat(child.c_str(), &cst) != 0) continue;  // a dangling link holds nothing to scan
+        if (S_ISDIR(cst.st_mode) && name == ".git") continue;
+      }
+      entry(child, cst, /*named=*/false);
+    }
+  }
+
+  const WalkOptions& options_;
+  std::vector<Input>& inputs_;
+  std::vector<Diagnostic>& diags_;
+  std::set<std::pair<dev_t, ino_t>> visited_;
+};
+
+}  // namespace
+
+void collect_inputs(const std::vector<std::string>& roots, const WalkOptions& options,
+                    std::vector<Input>& inputs, std::vector<Diagnostic>& diagnostics) {
+  Walker walker(options, inputs, diagnostics);
+  for (const auto& root : roots) walker.root(root);
+}
+
+}  // namespace tokensweep::source

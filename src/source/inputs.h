@@ -1,0 +1,34 @@
+// Turning the PATH arguments of `scan` into a list of inputs: files, directories walked
+// recursively, and '-' for stdin. Problems (unreadable directories, FIFOs met while
+// walking, vanished entries) become diagnostics; the walk goes on.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/diagnostic.h"
+
+namespace tokensweep::source {
+
+enum class InputType {
+  kFile,    // a regular file: size known, read in blocks
+  kStream,  // stdin, or a FIFO named on the command line (`scan <(cmd)`): read to EOF
+};
+
+struct Input {
+  std::string path;      // as reported in findings; "<stdin>" for '-'
+  std::string open_path; // what to open; "-" for stdin
+  InputType type = InputType::kFile;
+  uint64_t size = 0;     // for kFile, at walk time
+};
+
+struct WalkOptions {
+  bool follow_symlinks = false;  // symlinks met while walking (named ones are always followed)
+};
+
+// Appends the inputs named by `roots`, in a deterministic order (each directory sorted).
+void collect_inputs(const std::vector<std::string>& roots, const WalkOptions& options,
+                    std::vector<Input>& inputs, std::vector<Diagnostic>& diagnostics);
+
+}  // namespace tokensweep::source
