@@ -258,12 +258,15 @@ int Commands::status() {
     say("tokensweep-login: " + choice.error);
     return kExitFailure;
   }
-  Secret refresh_token;
-  StoreStatus s = choice.store->get(kRefreshItem, refresh_token);
-  refresh_token.wipe();
+  Secret token;
+  StoreStatus s = choice.store->get(kRefreshItem, token);
+  token.wipe();
+  StoreStatus a = choice.store->get(kAccessItem, token);
+  token.wipe();
   out_ << "storage: " << choice.store->describe() << "\n";
   out_ << "refresh token: " << (s.ok() ? "present" : store_state_name(s.state)) << "\n";
-  const bool usable = s.ok() || c.access_token_expires_at > unix_now();
+  if (!s.ok() && s.state != StoreState::kNotFound) say("tokensweep-login: " + s.message);
+  const bool usable = s.ok() || (a.ok() && c.access_token_expires_at > unix_now());
   out_ << "logged in: " << (usable ? "yes" : "no") << "\n";
   return usable ? kExitOk : kExitFailure;
 }

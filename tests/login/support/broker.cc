@@ -90,6 +90,14 @@ long long Broker::device_authorized_at_ms() const {
   return 0;
 }
 
+std::vector<std::string> Broker::token_errors() const {
+  std::vector<std::string> out;
+  for (const auto& doc : json_lines(dir_ / "events.jsonl")) {
+    if (doc.value("event", "") == "token_error") out.push_back(doc.value("error", ""));
+  }
+  return out;
+}
+
 Result<bool> Broker::active(const std::string& token) const {
   http::Options o;
   o.allow_http_loopback = true;

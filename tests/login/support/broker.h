@@ -41,6 +41,8 @@ class Broker {
   std::vector<LedgerEntry> ledger() const;
   std::vector<PollEvent> polls() const;
   long long device_authorized_at_ms() const;
+  // Errors the token endpoint gave outside the device flow (e.g. invalid_grant on reuse).
+  std::vector<std::string> token_errors() const;
   // RFC 7662 introspection as tokensweep-scanner: true when the server says active.
   Result<bool> active(const std::string& token) const;
 

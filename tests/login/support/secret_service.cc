@@ -2,9 +2,12 @@
 
 #include <signal.h>
 
+#include <filesystem>
+
 namespace tokensweep::testing {
 
 SecretServiceSession::SecretServiceSession(const std::string& home) : home_(home) {
+  std::filesystem::create_directories(home);
   ChildOptions options;
   options.env = base_env();
   options.env["HOME"] = home;
