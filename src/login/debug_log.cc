@@ -29,7 +29,7 @@ void DebugLog::line(std::string_view text) {
   std::tm tm{};
   gmtime_r(&now, &tm);
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ ", &tm);
-  std::string out = stamp + redactor_.redact(text) + "\n";
+  std::string out = stamp + redactor_.redact(text, /*user_codes=*/true) + "\n";
   ssize_t ignored = write(fd_, out.data(), out.size());
   static_cast<void>(ignored);
 }

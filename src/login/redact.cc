@@ -41,13 +41,15 @@ bool starts_marker(std::string_view text, std::size_t at) {
 }
 
 // Layer 2: values after secret-bearing names.
-std::string redact_named_values(std::string_view text) {
+std::string redact_named_values(std::string_view text, bool user_codes) {
+  std::vector<std::string_view> names(kSecretNames.begin(), kSecretNames.end());
+  if (user_codes) names.push_back("user_code");
   std::string out;
   std::size_t copied = 0;
   std::size_t i = 0;
   while (i < text.size()) {
     bool matched = false;
-    for (std::string_view name : kSecretNames) {
+    for (std::string_view name : names) {
       if (text.compare(i, name.size(), name) != 0) continue;
       if (i > 0 && is_name_char(text[i - 1])) continue;
       std::size_t j = i + name.size();
@@ -184,12 +186,12 @@ void Redactor::add_secret(std::string_view value) {
   known_.push_back(std::move(k));
 }
 
-std::string Redactor::redact(std::string_view text) const {
+std::string Redactor::redact(std::string_view text, bool user_codes) const {
   std::string out(text);
   for (const auto& k : known_) {
     for (const auto& form : k.forms) replace_all(out, form.view(), k.fingerprint);
   }
-  std::string named = redact_named_values(out);
+  std::string named = redact_named_values(out, user_codes);
   http::wipe(out);
   std::string schemes = redact_auth_schemes(named);
   http::wipe(named);

@@ -23,7 +23,9 @@ namespace tokensweep::login {
 class Redactor {
  public:
   void add_secret(std::string_view value);
-  std::string redact(std::string_view text) const;
+  // `user_codes`: also redact user_code values. The terminal must show the user code;
+  // a log that outlives the flow has no need for it (and the scanner flags it).
+  std::string redact(std::string_view text, bool user_codes = false) const;
 
  private:
   struct Known {

@@ -84,6 +84,13 @@ TEST(Redactor, LeavesOrdinaryTextAndTheUserCodeAlone) {
   EXPECT_EQ(r.redact(line), line);
 }
 
+TEST(Redactor, RedactsTheUserCodeOnlyWhenAskedForALog) {
+  Redactor r;
+  const std::string line = "{\"user_code\":\"WDJB-MJHT\",\"interval\":1}";
+  EXPECT_NE(r.redact(line).find("WDJB-MJHT"), std::string::npos);
+  EXPECT_EQ(r.redact(line, /*user_codes=*/true).find("WDJB-MJHT"), std::string::npos);
+}
+
 TEST(Secret, FingerprintIsAPrefixOfTheSha256AndMovingWipesTheSource) {
   Secret a("a-made-up-token-value-0123456789");
   EXPECT_EQ(a.fingerprint().size(), 12u);
