@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <sstream>
 #include <thread>
 
 #include "common/sha256.h"
@@ -253,6 +254,40 @@ TEST(LoginCli, KernelKeyringLifecycleLoginStatusExecRefreshLogout) {
   auto after = user.run_cli({"status"});
   EXPECT_EQ(after.exit_code, 1);
   EXPECT_EQ(user.run_cli({"exec", "--", "/bin/true"}).exit_code, 1);
+}
+
+TEST(LoginCli, WhileExecRunsTheTokenIsOnlyInTheChildsEnvironmentAndCoreDumpsAreOff) {
+  REQUIRE_KEYRING();
+  Broker broker;
+  REQUIRE_BROKER(broker);
+  User user(broker);
+  ASSERT_EQ(user.login(broker).exit_code, 0);
+  const std::string pidfile = user.home() + "/child.pid";
+  ChildOptions o;
+  o.env = user.env();
+  Child exec(user.argv({"exec", "--", "/bin/sh", "-c", "echo $$ > " + pidfile + "; sleep 3", "child-arg"}), o);
+  for (int i = 0; i < 100 && read_file(pidfile).empty(); ++i) std::this_thread::sleep_for(50ms);
+  const std::string child_pid = read_file(pidfile).substr(0, read_file(pidfile).find('\n'));
+  ASSERT_FALSE(child_pid.empty()) << exec.err();
+  const std::string parent = "/proc/" + std::to_string(exec.pid());
+  const std::string child = "/proc/" + child_pid;
+  const std::string access = tokens_of(broker.ledger(), "access_token", 0);
+
+  EXPECT_TRUE(ContainsSecret("the child's environment", read_file(child + "/environ"), access));
+  EXPECT_TRUE(NoLedgerValueIn("the child's argv", read_file(child + "/cmdline"), broker.ledger()));
+  EXPECT_TRUE(NoLedgerValueIn("tokensweep-login's environment", read_file(parent + "/environ"), broker.ledger()));
+  EXPECT_TRUE(NoLedgerValueIn("tokensweep-login's argv", read_file(parent + "/cmdline"), broker.ledger()));
+  // RLIMIT_CORE is 0 in the client (and so in the child it starts).
+  const std::string limits = read_file(parent + "/limits");
+  auto core = limits.find("Max core file size");
+  ASSERT_NE(core, std::string::npos);
+  std::istringstream fields(limits.substr(core + std::string("Max core file size").size()));
+  std::string soft, hard;
+  fields >> soft >> hard;
+  EXPECT_EQ(soft, "0");
+  EXPECT_EQ(hard, "0");
+  EXPECT_EQ(exec.wait(30s).value_or(-1), 0) << exec.err();
+  EXPECT_EQ(user.run_cli({"logout"}).exit_code, 0);
 }
 
 TEST(LoginCli, LogoutDeletesLocallyEvenWhenRevocationFailsAndSaysSo) {
