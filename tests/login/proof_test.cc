@@ -166,6 +166,12 @@ TEST_F(Proof, AfterLogoutTheServerSaysEveryTokenIsInactive) {
       << logout;
 }
 
+#ifdef TOKENSWEEP_LOGIN_TESTS_HAVE_SCANNER
+#define SCANNER_MISSING() FAIL() << "the scanner is part of this build but missing at " << kScanner
+#else
+#define SCANNER_MISSING() GTEST_SKIP() << "the scanner is not part of this build (" << kScanner << ")"
+#endif
+
 struct Finding {
   std::string rule_id, kind, path, fingerprint;
   long line = 0;
@@ -197,7 +203,7 @@ TEST_F(Proof, TheScannerFindsNoTokenInTheClientsOutputs) {
   auto result = scan({session_->root / "outputs", session_->root / "home", session_->root / "config",
                       session_->root / "state"},
                      &err);
-  if (!result) GTEST_SKIP() << "scanner not built at " << kScanner;
+  if (!result) SCANNER_MISSING();
   auto [exit_code, findings] = *result;
   // The one thing the client must show is the user code, on the terminal (here: the
   // login's stderr), during the login. The scanner rightly knows user codes; that
@@ -234,7 +240,7 @@ TEST_F(Proof, PositiveControlTheScannerReportsALedgerTokenPlantedInACiLog) {
              "\",\"token_type\":\"Bearer\",\"expires_in\":600,\"refresh_token\":\"" + refresh + "\"}\n");
   std::string err;
   auto result = scan({ci_log}, &err);
-  if (!result) GTEST_SKIP() << "scanner not built at " << kScanner;
+  if (!result) SCANNER_MISSING();
   auto [exit_code, findings] = *result;
   EXPECT_EQ(exit_code, 1) << err;
   bool found_access = false, found_refresh = false;
