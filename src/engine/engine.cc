@@ -7,6 +7,7 @@
 #include <climits>
 #include <ctime>
 
+#include "engine/database_cache.h"
 #include "engine/placeholder.h"
 
 namespace tokensweep::engine {
@@ -37,34 +38,56 @@ void Scanner::ScratchDeleter::operator()(hs_scratch* s) const { hs_free_scratch(
 
 Engine::~Engine() = default;
 
-Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rules) {
-  std::vector<RuleProblem> problems;
-  auto engine = compile(std::move(rules), &problems);
-  return engine;
-}
-
 Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
-                                                      std::vector<RuleProblem>* problems) {
+                                                      std::vector<RuleProblem>* problems,
+                                                      const CompileOptions& options) {
   std::shared_ptr<Engine> engine(new Engine());  // private constructor: make_shared cannot reach it
   engine->rules_ = std::move(rule_set);
   const auto& rules = engine->rules_.rules();
-  engine->programs_.resize(rules.size());
+  engine->programs_ = std::make_unique<Program[]>(rules.size());
   std::vector<RuleProblem> found;
+  auto fail = [&]() -> Error {
+    Error first = make_error(ErrorCode::kBadRule, found.front().message);
+    if (problems) *problems = std::move(found);
+    return first;
+  };
+
+  std::vector<std::string> patterns;
+  for (const auto& rule : rules) patterns.push_back(rule.pattern);
+  const DatabaseCache cache(options.cache_dir);
+  const std::string key = options.use_cache ? DatabaseCache::key(patterns, kHsFlags) : std::string();
+  if (options.use_cache && !rules.empty()) {
+    // Only a rule set that passed every check below is ever stored under its key.
+    if (auto cached = cache.load(key, rules.size())) {
+      engine->db_.reset(cached->database);
+      for (std::size_t i = 0; i < rules.size(); ++i) {
+        engine->programs_[i].prefilter = cached->rules[i].prefilter;
+        engine->programs_[i].max_width = cached->rules[i].max_width;
+        engine->max_window_ = std::max<std::size_t>(engine->max_window_, cached->rules[i].max_width);
+      }
+      engine->from_cache_ = true;
+      return std::shared_ptr<const Engine>(std::move(engine));
+    }
+  }
+
+  // RE2 first: it is the engine that defines a match and its capture.
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const rules::Rule& rule = rules[i];
+    const re2::RE2& re = engine->regex(i);
+    if (!re.ok()) {
+      found.push_back({i, rule_location(rule) + ": pattern rejected by RE2: " + re.error() +
+                              (re.error_arg().empty() ? "" : " at '" + re.error_arg() + "'")});
+    } else if (const int groups = re.NumberOfCapturingGroups(); groups != 1) {
+      found.push_back({i, rule_location(rule) + ": pattern has " + std::to_string(groups) +
+                              " capture groups, expected exactly 1 (the secret); use (?:...) for the others"});
+    }
+  }
+  if (!found.empty()) return fail();
+  if (rules.empty()) return std::shared_ptr<const Engine>(std::move(engine));
 
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const rules::Rule& rule = rules[i];
     Program& prog = engine->programs_[i];
-    prog.re = std::make_unique<re2::RE2>("(?m)" + rule.pattern, re2_options());
-    if (!prog.re->ok()) {
-      found.push_back({i, rule_location(rule) + ": pattern rejected by RE2: " + prog.re->error() +
-                              (prog.re->error_arg().empty() ? "" : " at '" + prog.re->error_arg() + "'")});
-      continue;
-    }
-    if (const int groups = prog.re->NumberOfCapturingGroups(); groups != 1) {
-      found.push_back({i, rule_location(rule) + ": pattern has " + std::to_string(groups) +
-                              " capture groups, expected exactly 1 (the secret); use (?:...) for the others"});
-      continue;
-    }
     hs_expr_info_t* raw_info = nullptr;
     hs_compile_error_t* raw_err = nullptr;
     if (hs_expression_info(rule.pattern.c_str(), kHsFlags, &raw_info, &raw_err) != HS_SUCCESS) {
@@ -87,13 +110,7 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
     prog.max_width = std::min<std::size_t>(info->max_width, kMaxMatchWidth);
     engine->max_window_ = std::max(engine->max_window_, prog.max_width);
   }
-
-  if (!found.empty()) {
-    Error first = make_error(ErrorCode::kBadRule, found.front().message);
-    if (problems) *problems = std::move(found);
-    return first;
-  }
-  if (rules.empty()) return std::shared_ptr<const Engine>(std::move(engine));
+  if (!found.empty()) return fail();
 
   // One database for all rules. A rule that compiles alone can still be too large for
   // Hyperscan's exact engines in context; it then falls back to prefiltering.
@@ -105,14 +122,21 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
   }
   for (std::size_t attempt = 0; attempt <= rules.size(); ++attempt) {
     std::vector<unsigned> flags;
-    for (const auto& prog : engine->programs_) {
-      flags.push_back(kHsFlags | (prog.prefilter ? HS_FLAG_PREFILTER : 0));
+    for (std::size_t i = 0; i < rules.size(); ++i) {
+      flags.push_back(kHsFlags | (engine->programs_[i].prefilter ? HS_FLAG_PREFILTER : 0));
     }
     hs_database_t* db = nullptr;
     hs_compile_error_t* raw_err = nullptr;
     if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
                          HS_MODE_BLOCK, nullptr, &db, &raw_err) == HS_SUCCESS) {
       engine->db_.reset(db);
+      if (options.use_cache) {
+        std::vector<CachedRule> meta;
+        for (std::size_t i = 0; i < rules.size(); ++i) {
+          meta.push_back({engine->programs_[i].prefilter, static_cast<uint32_t>(engine->programs_[i].max_width)});
+        }
+        cache.store(key, meta, db);
+      }
       return std::shared_ptr<const Engine>(std::move(engine));
     }
     CompileError err(raw_err);
@@ -125,6 +149,14 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
     return make_error(ErrorCode::kBadRule, where + "Hyperscan cannot compile the rule set: " + err->message);
   }
   return make_error(ErrorCode::kInternal, "Hyperscan compile did not converge");
+}
+
+const re2::RE2& Engine::regex(std::size_t rule) const {
+  const Program& prog = programs_[rule];
+  std::call_once(prog.once, [&] {
+    prog.re = std::make_unique<re2::RE2>("(?m)" + rules_[rule].pattern, re2_options());
+  });
+  return *prog.re;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -188,6 +220,7 @@ void Scanner::confirm(Context& ctx, uint32_t rule_index, uint64_t to) {
   if (to <= covered) return;
 
   const Engine::Program& prog = engine_->programs_[rule_index];
+  const re2::RE2& re = engine_->regex(rule_index);
   const std::string_view data = ctx.data;
   uint64_t pos = std::max<uint64_t>(to > prog.max_width ? to - prog.max_width : 0, covered);
   const uint64_t window_end = std::min<uint64_t>(data.size(), to + prog.max_width);
@@ -196,7 +229,7 @@ void Scanner::confirm(Context& ctx, uint32_t rule_index, uint64_t to) {
   while (pos < to) {
     ++stats_.confirmations;
     // RE2 reads `data` as context, so \b and ^ at the window edges see the real neighbours.
-    if (!prog.re->Match(re2::StringPiece(data.data(), data.size()), pos, window_end, re2::RE2::UNANCHORED,
+    if (!re.Match(re2::StringPiece(data.data(), data.size()), pos, window_end, re2::RE2::UNANCHORED,
                         groups, 2)) {
       covered = to;  // a prefilter hit RE2 does not confirm: skip the rest of this hit
       return;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,11 @@ struct Match {
   Validation validation;
 };
 
+struct CompileOptions {
+  bool use_cache = true;   // the on-disk database cache (engine/database_cache.h)
+  std::string cache_dir;   // empty: the default location
+};
+
 struct RuleProblem {
   std::size_t rule;
   std::string message;  // "rules/x.yaml:3 x.y: pattern has 2 captures, expected exactly 1"
@@ -46,10 +52,10 @@ class Engine {
   // Compiles every rule. Fails when any rule cannot be used, naming each one; nothing is
   // returned half-built. Rules Hyperscan cannot compile exactly are compiled with
   // HS_FLAG_PREFILTER and rely on RE2 for exactness.
-  static Result<std::shared_ptr<const Engine>> compile(rules::RuleSet rules);
-  // Like compile(), but reports every bad rule instead of stopping at the first.
+  // `problems`, when given, receives every bad rule, not only the first.
   static Result<std::shared_ptr<const Engine>> compile(rules::RuleSet rules,
-                                                       std::vector<RuleProblem>* problems);
+                                                       std::vector<RuleProblem>* problems = nullptr,
+                                                       const CompileOptions& options = {});
 
   ~Engine();
   Engine(const Engine&) = delete;
@@ -60,22 +66,29 @@ class Engine {
   // blocks must overlap them by 2 * max_window() for every match to be found once.
   std::size_t max_window() const { return max_window_; }
   bool is_prefiltered(std::size_t rule) const { return programs_[rule].prefilter; }
+  // True when the Hyperscan database came from the on-disk cache.
+  bool from_cache() const { return from_cache_; }
 
  private:
   friend class Scanner;
   struct Program {
-    std::unique_ptr<re2::RE2> re;
     std::size_t max_width = 0;
     bool prefilter = false;
+    // Built by compile() when it validates the rule, else on the rule's first hit: a
+    // cached database lets a run skip compiling the RE2 programs of rules that never hit.
+    mutable std::once_flag once;
+    mutable std::unique_ptr<re2::RE2> re;
   };
+  const re2::RE2& regex(std::size_t rule) const;
   struct DatabaseDeleter { void operator()(hs_database* db) const; };
 
   Engine() = default;
 
   rules::RuleSet rules_;
-  std::vector<Program> programs_;
+  std::unique_ptr<Program[]> programs_;
   std::unique_ptr<hs_database, DatabaseDeleter> db_;
   std::size_t max_window_ = 0;
+  bool from_cache_ = false;
 };
 
 class Scanner {

@@ -1,0 +1,193 @@
+#include "pipeline/scan.h"
+
+#include <gtest/gtest.h>
+
+#include "common/sha256.h"
+#include "rules/loader.h"
+#include "support/temp_dir.h"
+#include "support/tokens.h"
+
+namespace tokensweep::pipeline {
+namespace {
+
+using testing::checksummed_token;
+using testing::TempDir;
+
+const char* kRules = R"(rules:
+  - id: github.oauth
+    name: GitHub OAuth token
+    kind: access_token
+    provider: github
+    pattern: '\b(gho_[A-Za-z0-9]{36})\b'
+    validate: github-crc32
+    confidence: high
+  - id: generic.bearer
+    name: Bearer token
+    kind: access_token
+    provider: generic
+    pattern: '(?i)authorization:\s*bearer\s+([A-Za-z0-9._~+/-]{16,400})'
+    confidence: medium
+)";
+
+std::shared_ptr<const engine::Engine> engine() {
+  static const auto compiled = [] {
+    auto parsed = rules::parse_rules_yaml(kRules, "test.yaml");
+    rules::RuleSet set;
+    EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
+    return engine::Engine::compile(std::move(set)).value();
+  }();
+  return compiled;
+}
+
+report::Report scan(const std::vector<std::string>& paths, unsigned threads = 1, std::size_t block = 0,
+                    uint64_t max_size = kDefaultMaxFileSize) {
+  ScanOptions options;
+  options.paths = paths;
+  options.threads = threads;
+  if (block) options.block_size = block;
+  options.max_file_size = max_size;
+  return run_scan(engine(), options);
+}
+
+TEST(Scan, ReportsContractFieldsForAFinding) {
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 1);
+  const auto path = dir.write("ci.log", "first line\n\tsecond GH=" + token + " end\n");
+  const auto report = scan({path});
+  ASSERT_EQ(report.findings.size(), 1U);
+  const auto& f = report.findings[0];
+  EXPECT_EQ(f.rule_id, "github.oauth");
+  EXPECT_EQ(f.kind, "access_token");
+  EXPECT_EQ(f.provider, "github");
+  EXPECT_EQ(f.path, path);
+  EXPECT_EQ(f.line, 2U);
+  EXPECT_EQ(f.column, 12U);
+  EXPECT_EQ(f.fingerprint, sha256_hex(token));
+  EXPECT_EQ(f.redacted.substr(0, 4), "gho_");
+  EXPECT_EQ(f.redacted.find(token.substr(4, 8)), std::string::npos);
+  EXPECT_EQ(f.validation, report::Validation::kValid);
+  EXPECT_EQ(f.status, report::BrokerStatus::kUnchecked);
+  EXPECT_TRUE(f.decoders.empty());
+  EXPECT_EQ(report.summary.files_scanned, 1U);
+  EXPECT_TRUE(report.diagnostics.empty());
+}
+
+TEST(Scan, SameSecretFoundByTwoRulesAtOnePlaceIsOneFindingOfTheSpecificRule) {
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 2);
+  const auto path = dir.write("h.txt", "Authorization: Bearer " + token + "\n");
+  const auto report = scan({path});
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_EQ(report.findings[0].rule_id, "github.oauth");
+  EXPECT_EQ(report.summary.duplicates_merged, 1U);
+}
+
+TEST(Scan, SameSecretOnTwoLinesIsTwoFindingsButTwiceOnOneLineIsOne) {
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 3);
+  const auto path = dir.write("t.txt", token + " " + token + "\n" + token + "\n");
+  const auto report = scan({path});
+  ASSERT_EQ(report.findings.size(), 2U);
+  EXPECT_EQ(report.findings[0].line, 1U);
+  EXPECT_EQ(report.findings[1].line, 2U);
+}
+
+TEST(Scan, TokenAcrossABlockBoundaryIsFoundOnceWithTheRightLineAndColumn) {
+  TempDir dir;
+  const std::size_t block = 8192;  // the smallest block the pipeline accepts for these rules is near this
+  for (std::size_t shift = 0; shift < 64; shift += 7) {
+    // Place a token so that it straddles the first block boundary, after many lines.
+    std::string data;
+    while (data.size() < block - 20 - shift) data += "log line without secrets\n";
+    data.resize(block - 20 - shift);
+    data.back() = '\n';
+    const auto token = checksummed_token("gho_", 100 + static_cast<uint32_t>(shift));
+    const std::size_t lines_before = static_cast<std::size_t>(std::count(data.begin(), data.end(), '\n'));
+    data += "token " + token + "\n";
+    for (int i = 0; i < 2000; ++i) data += "more text after the token\n";
+    const auto path = dir.write("big" + std::to_string(shift) + ".log", data);
+    const auto report = scan({path}, 1, block);
+    ASSERT_EQ(report.findings.size(), 1U) << "shift " << shift;
+    EXPECT_EQ(report.findings[0].line, lines_before + 1);
+    EXPECT_EQ(report.findings[0].column, 7U);
+    EXPECT_EQ(report.findings[0].fingerprint, sha256_hex(token));
+  }
+}
+
+TEST(Scan, ManyBlocksOnOneLineKeepColumnsExact) {
+  TempDir dir;
+  std::string data(200000, 'a');
+  const auto token = checksummed_token("gho_", 7);
+  data += " " + token + " ";
+  data += std::string(100000, 'b');
+  const auto report = scan({dir.write("line", data)}, 1, 8192);
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_EQ(report.findings[0].line, 1U);
+  EXPECT_EQ(report.findings[0].column, 200002U);
+}
+
+TEST(Scan, OutputIsTheSameWhateverTheThreadCount) {
+  TempDir dir;
+  std::vector<std::string> expected;
+  for (int i = 0; i < 60; ++i) {
+    std::string content;
+    for (int j = 0; j < i % 4; ++j) content += "x " + checksummed_token("gho_", static_cast<uint32_t>(i * 10 + j)) + "\n";
+    dir.write("d" + std::to_string(i % 7) + "/f" + std::to_string(i) + ".txt", content);
+  }
+  const auto one = scan({dir.str()}, 1);
+  ASSERT_GT(one.findings.size(), 50U);
+  for (unsigned threads : {2U, 4U, 8U}) {
+    const auto many = scan({dir.str()}, threads);
+    ASSERT_EQ(many.findings.size(), one.findings.size());
+    for (std::size_t i = 0; i < one.findings.size(); ++i) {
+      EXPECT_EQ(many.findings[i].path, one.findings[i].path);
+      EXPECT_EQ(many.findings[i].offset, one.findings[i].offset);
+      EXPECT_EQ(many.findings[i].fingerprint, one.findings[i].fingerprint);
+    }
+  }
+  for (std::size_t i = 1; i < one.findings.size(); ++i) {
+    const auto& a = one.findings[i - 1];
+    const auto& b = one.findings[i];
+    EXPECT_TRUE(a.path < b.path || (a.path == b.path && a.offset < b.offset));
+  }
+}
+
+TEST(Scan, FileLargerThanTheCapIsScannedUpToItWithADiagnostic) {
+  TempDir dir;
+  const auto early = checksummed_token("gho_", 8);
+  const auto late = checksummed_token("gho_", 9);
+  std::string data = early + "\n" + std::string(100000, '.') + "\n" + late + "\n";
+  const auto path = dir.write("big.log", data);
+  const auto report = scan({path}, 1, 0, 50000);
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_EQ(report.findings[0].fingerprint, sha256_hex(early));
+  ASSERT_EQ(report.diagnostics.size(), 1U);
+  EXPECT_EQ(report.diagnostics[0].path, path);
+  EXPECT_EQ(report.diagnostics[0].code, "limit");
+  EXPECT_TRUE(report.diagnostics[0].incomplete);
+  EXPECT_EQ(report.summary.files_skipped, 1U);
+}
+
+TEST(Scan, UnreadableInputsAreDiagnosedAndTheRestScanned) {
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 10);
+  const auto good = dir.write("good.txt", token);
+  const auto report = scan({dir.str() + "/vanished.txt", good});
+  ASSERT_EQ(report.findings.size(), 1U);
+  ASSERT_EQ(report.diagnostics.size(), 1U);
+  EXPECT_EQ(report.diagnostics[0].path, dir.str() + "/vanished.txt");
+}
+
+TEST(Scan, EmptyFilesAndBinaryBytesAreScanned) {
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 11);
+  dir.write("empty", "");
+  dir.write("binary", std::string("\0\x01\x02\xff", 4) + token + std::string("\0\0", 2));
+  const auto report = scan({dir.str()});
+  EXPECT_EQ(report.summary.files_scanned, 2U);
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_EQ(report.findings[0].column, 5U);
+}
+
+}  // namespace
+}  // namespace tokensweep::pipeline
