@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+#include <string>
 
 namespace tokensweep::engine {
 namespace {
@@ -13,17 +13,18 @@ constexpr std::array<std::string_view, 14> kMarkers = {
     "your-", "changeme", "redacted", "placeholder",
 };
 
-bool contains_icase(std::string_view hay, std::string_view needle) {
-  return std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-           return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-         }) != hay.end();
-}
-
 }  // namespace
 
 bool is_placeholder(std::string_view secret, std::string_view public_prefix) {
+  // One lower-cased copy in a per-thread buffer, then plain searches: no allocation once
+  // the buffer has grown, and no per-character locale calls.
+  thread_local std::string lower;
+  lower.assign(secret);
+  for (char& c : lower) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   for (std::string_view marker : kMarkers) {
-    if (contains_icase(secret, marker)) return true;
+    if (lower.find(marker) != std::string::npos) return true;
   }
   std::string_view body = secret;
   if (body.substr(0, public_prefix.size()) == public_prefix) body.remove_prefix(public_prefix.size());

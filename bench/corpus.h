@@ -1,0 +1,17 @@
+// A deterministic generated corpus for the benchmarks: log-like and source-like text
+// with sparse planted tokens (invented at run time, valid checksums).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace tokensweep::bench {
+
+enum class Shape { kLog, kSource };
+
+// About `bytes` bytes of `shape`, with one planted token per `token_every` bytes on average
+// (0: none). The same arguments always give the same bytes.
+std::string make_corpus(Shape shape, std::size_t bytes, std::size_t token_every, uint32_t seed = 1);
+
+}  // namespace tokensweep::bench
