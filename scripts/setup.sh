@@ -27,9 +27,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# Debian's own nodejs comes without npm; a machine with NodeSource's nodejs has both.
+if ! command -v npm >/dev/null; then
+  echo "setup: installing npm" >&2
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends npm >/dev/null
+fi
+
 # The test authorization server (tests/broker) is an npm package, pinned by its lockfile.
 root=$(cd "$(dirname "$0")/.." && pwd)
-if [ -f "$root/tests/broker/package-lock.json" ] && command -v npm >/dev/null; then
+if [ -f "$root/tests/broker/package-lock.json" ]; then
   if [ ! -d "$root/tests/broker/node_modules" ] || \
      [ "$root/tests/broker/package-lock.json" -nt "$root/tests/broker/node_modules/.package-lock.json" ]; then
     (cd "$root/tests/broker" && npm ci --no-audit --no-fund --loglevel=error)

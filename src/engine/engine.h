@@ -66,6 +66,8 @@ class Engine {
   // blocks must overlap them by 2 * max_window() for every match to be found once.
   std::size_t max_window() const { return max_window_; }
   bool is_prefiltered(std::size_t rule) const { return programs_[rule].prefilter; }
+  // The longest match of one rule, capped at kMaxMatchWidth: what one confirmation reads.
+  std::size_t max_width(std::size_t rule) const { return programs_[rule].max_width; }
   // True when the Hyperscan database came from the on-disk cache.
   bool from_cache() const { return from_cache_; }
 
