@@ -119,6 +119,20 @@ Result<Config> Commands::load_logged_in_config() {
   return std::move(*loaded.value());
 }
 
+std::optional<Commands::Session> Commands::open_session() {
+  auto config = load_logged_in_config();
+  if (!config) {
+    say("tokensweep-login: " + config.error().message);
+    return std::nullopt;
+  }
+  StoreChoice choice = choose_store(config.value().store, profile_of(config.value()), kKeyringTimeoutSeconds);
+  if (!choice.store) {
+    say("tokensweep-login: " + choice.error);
+    return std::nullopt;
+  }
+  return Session{std::move(config).value(), std::move(choice)};
+}
+
 Result<Secret> Commands::access_token(Config& config, TokenStore& store, bool force) {
   auto lock = RefreshLock::acquire(lock_path(options_.config_path), std::chrono::seconds(60));
   if (!lock) return lock.error();
@@ -277,17 +291,9 @@ int Commands::exec(const std::string& env_name, const std::vector<std::string>& 
     say("tokensweep-login: exec needs a command: tokensweep-login exec -- CMD [ARGS...]");
     return kExitUsage;
   }
-  auto config = load_logged_in_config();
-  if (!config) {
-    say("tokensweep-login: " + config.error().message);
-    return kExitFailure;
-  }
-  StoreChoice choice = choose_store(config.value().store, profile_of(config.value()), kKeyringTimeoutSeconds);
-  if (!choice.store) {
-    say("tokensweep-login: " + choice.error);
-    return kExitFailure;
-  }
-  Result<Secret> token = access_token(config.value(), *choice.store, /*force=*/false);
+  auto session = open_session();
+  if (!session) return kExitFailure;
+  Result<Secret> token = access_token(session->config, *session->store.store, /*force=*/false);
   if (!token) {
     say("tokensweep-login: no access token: " + token.error().to_string());
     return kExitFailure;
@@ -304,23 +310,15 @@ int Commands::exec(const std::string& env_name, const std::vector<std::string>& 
 
 int Commands::refresh() {
   if (!setup()) return kExitFailure;
-  auto config = load_logged_in_config();
-  if (!config) {
-    say("tokensweep-login: " + config.error().message);
-    return kExitFailure;
-  }
-  StoreChoice choice = choose_store(config.value().store, profile_of(config.value()), kKeyringTimeoutSeconds);
-  if (!choice.store) {
-    say("tokensweep-login: " + choice.error);
-    return kExitFailure;
-  }
-  Result<Secret> token = access_token(config.value(), *choice.store, /*force=*/true);
+  auto session = open_session();
+  if (!session) return kExitFailure;
+  Result<Secret> token = access_token(session->config, *session->store.store, /*force=*/true);
   if (!token) {
     say("tokensweep-login: refresh failed: " + token.error().to_string());
     return kExitFailure;
   }
   say("Refreshed; the new access token expires " +
-      (config.value().access_token_expires_at > 0 ? format_time(config.value().access_token_expires_at) : std::string("at an unknown time")) +
+      (session->config.access_token_expires_at > 0 ? format_time(session->config.access_token_expires_at) : std::string("at an unknown time")) +
       ".");
   return kExitOk;
 }

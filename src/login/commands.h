@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,12 @@ class Commands {
   bool setup();  // debug log and HTTP client; false after reporting a problem
   void say(const std::string& text);  // one line to stderr, redacted
   Result<Config> load_logged_in_config();
+  struct Session {
+    Config config;
+    StoreChoice store;
+  };
+  // The logged-in configuration and its token store, or nullopt after saying why not.
+  std::optional<Session> open_session();
   // Takes the refresh lock and returns a usable access token (refreshing if needed).
   Result<Secret> access_token(Config& config, TokenStore& store, bool force);
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <mutex>
+#include <set>
 #include <thread>
 
 #include "report/collector.h"
@@ -112,9 +112,12 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   });
   std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
                    [](const auto& a, const auto& b) { return a.path < b.path; });
-  std::size_t skipped = 0;
-  for (const auto& d : report.diagnostics) skipped += d.incomplete ? 1 : 0;
-  report.summary.files_skipped = skipped;
+  // Inputs, not diagnostics: one input may have several (a read error after a cap).
+  std::set<std::string_view> incomplete;
+  for (const auto& d : report.diagnostics) {
+    if (d.incomplete) incomplete.insert(d.path);
+  }
+  report.summary.files_skipped = incomplete.size();
   report.summary.findings = report.findings.size();
   report.summary.rules = engine->rules().size();
   report.summary.seconds =
