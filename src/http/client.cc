@@ -7,6 +7,7 @@
 #include <charconv>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 #include "common/secret_bytes.h"
 #include "http/url.h"
@@ -122,10 +123,30 @@ std::optional<std::chrono::seconds> Response::retry_after() const {
 
 Client::Client(Options options) : options_(std::move(options)) { global_init(); }
 
+namespace {
+
+bool retryable(long status) { return status == 429 || (status >= 500 && status <= 599); }
+
+}  // namespace
+
 Result<Response> Client::send(const Request& request) const {
-  Result<Response> result = perform(request);
-  if (observer_) observer_(request, result);
-  return result;
+  const RetryPolicy& retry = options_.retry;
+  std::chrono::milliseconds backoff = retry.initial_backoff;
+  for (int attempt = 1;; ++attempt) {
+    Result<Response> result = perform(request);
+    if (observer_) observer_(request, result);
+    if (result) result.value().attempts = attempt;
+    if (!result || !retryable(result.value().status) || attempt >= retry.max_attempts) return result;
+    // RFC 9110 §10.2.3: wait as long as the server asks, unless that is longer than we
+    // are willing to wait at all; otherwise back off exponentially, capped.
+    std::chrono::milliseconds wait = std::min(backoff, retry.max_backoff);
+    if (auto after = result.value().retry_after()) {
+      if (*after > retry.max_retry_after) return result;
+      wait = std::chrono::duration_cast<std::chrono::milliseconds>(*after);
+    }
+    std::this_thread::sleep_for(wait);
+    backoff = std::min(backoff * 2, retry.max_backoff);
+  }
 }
 
 Result<Response> Client::perform(const Request& request) const {

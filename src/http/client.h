@@ -3,7 +3,9 @@
 //   - TLS certificate and host verification always on (TLS 1.2 or newer);
 //   - plain http only to a loopback literal (127.0.0.1, [::1]) and only when allowed;
 //   - no redirects (a 3xx is returned to the caller, never followed);
-//   - connect and total timeouts, and a cap on the response size.
+//   - connect and total timeouts, and a cap on the response size;
+//   - optional retries (Options::retry) on 429 and 5xx with capped exponential backoff,
+//     honouring Retry-After up to a cap. Off by default (one attempt).
 // Request and Response wipe their bodies and header values when destroyed, since
 // both routinely carry tokens.
 //
@@ -60,11 +62,24 @@ struct Response {
   long status = 0;
   std::vector<Header> headers;  // names lowercased, in arrival order
   std::string body;
+  int attempts = 1;             // how many exchanges send() made to get this answer
 
   // The last value of a header (name compared case-insensitively), if present.
   std::optional<std::string> header(std::string_view name) const;
   // RFC 9110 §10.2.3 Retry-After as delta-seconds (HTTP-dates are not honoured).
   std::optional<std::chrono::seconds> retry_after() const;
+};
+
+// Retries for answers that say "try later": 429 and every 5xx (RFC 9110 §15.6, RFC 6585
+// §4). Connection, TLS and timeout failures are not retried (a hung or refusing server
+// would only multiply the wait). Every retried method must be safe to repeat: the
+// callers' are (introspection, RFC 7009 revocation, webhook checks and revocations).
+struct RetryPolicy {
+  int max_attempts = 1;  // 1: no retries
+  std::chrono::milliseconds initial_backoff{200};  // doubled after each attempt ...
+  std::chrono::milliseconds max_backoff{5'000};    // ... up to this
+  // A Retry-After longer than this is not waited for: the answer is returned as it is.
+  std::chrono::seconds max_retry_after{30};
 };
 
 struct Options {
@@ -74,9 +89,10 @@ struct Options {
   std::size_t max_response_bytes = 1 << 20;
   std::string user_agent = "tokensweep/0.1";
   std::string ca_file;  // an extra trust anchor bundle (a private CA); empty: system store
+  RetryPolicy retry;
 };
 
-// Called once per exchange, after it ends, for debug logging. It sees raw bodies:
+// Called once per exchange (each retry is an exchange), after it ends, for debug logging. It sees raw bodies:
 // whoever installs one must redact before writing anything.
 using Observer = std::function<void(const Request&, const Result<Response>&)>;
 
@@ -84,7 +100,7 @@ class Client {
  public:
   explicit Client(Options options = {});
 
-  // Sends one request. Errors: kInvalidArgument for a URL the policy refuses,
+  // Sends one request (retrying as Options::retry allows). Errors: kInvalidArgument for a URL the policy refuses,
   // kNetwork for connection/TLS/timeout failures, kLimit for an oversized response.
   // An HTTP error status is not an Error: it comes back in Response::status.
   Result<Response> send(const Request& request) const;

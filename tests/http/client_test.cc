@@ -14,15 +14,18 @@
 #include <chrono>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace tokensweep::http {
 namespace {
 
 // Accepts connections on 127.0.0.1 and answers each with `reply` (or never answers,
-// when `reply` is empty), counting how many requests it saw.
+// when `reply` is empty), counting how many requests it saw. With several replies, the
+// n-th request gets the n-th reply (the last one repeats).
 class CannedServer {
  public:
-  explicit CannedServer(std::string reply) : reply_(std::move(reply)) {
+  explicit CannedServer(std::string reply) : CannedServer(std::vector<std::string>{std::move(reply)}) {}
+  explicit CannedServer(std::vector<std::string> replies) : replies_(std::move(replies)) {
     fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
@@ -66,6 +69,7 @@ class CannedServer {
         if (n <= 0) break;
         request.append(buf, static_cast<std::size_t>(n));
       }
+      const std::string& reply_ = replies_[std::min<std::size_t>(requests_, replies_.size() - 1)];
       ++requests_;
       last_ = request;
       if (reply_.empty()) {
@@ -78,7 +82,7 @@ class CannedServer {
     }
   }
 
-  std::string reply_;
+  std::vector<std::string> replies_;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
@@ -187,6 +191,95 @@ TEST(HttpClient, ObserverSeesEveryExchange) {
   ASSERT_TRUE(client.send(request));
   EXPECT_EQ(seen, 1);
   EXPECT_EQ(status, 204);
+}
+
+const char* const kOk = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok";
+
+Options retrying(int attempts) {
+  Options o = loopback();
+  o.retry.max_attempts = attempts;
+  o.retry.initial_backoff = std::chrono::milliseconds(50);
+  o.retry.max_backoff = std::chrono::milliseconds(100);
+  o.retry.max_retry_after = std::chrono::seconds(2);
+  return o;
+}
+
+TEST(HttpRetry, IsOffByDefault) {
+  CannedServer server(std::vector<std::string>{"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", kOk});
+  Client client(loopback());
+  Request request;
+  request.url = server.url();
+  auto r = client.send(request);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r.value().status, 503);
+  EXPECT_EQ(server.requests(), 1);
+}
+
+TEST(HttpRetry, A503ThenSuccessIsRetriedWithBackoff) {
+  CannedServer server(std::vector<std::string>{"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                       "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", kOk});
+  Client client(retrying(3));
+  int exchanges = 0;
+  client.set_observer([&](const Request&, const Result<Response>&) { ++exchanges; });
+  Request request;
+  request.url = server.url();
+  auto r = client.send(request);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r.value().status, 200);
+  EXPECT_EQ(r.value().body, "ok");
+  EXPECT_EQ(r.value().attempts, 3);
+  EXPECT_EQ(server.requests(), 3);
+  EXPECT_EQ(exchanges, 3);
+}
+
+TEST(HttpRetry, A429WaitsAsLongAsRetryAfterSays) {
+  CannedServer server(std::vector<std::string>{"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", kOk});
+  Client client(retrying(2));
+  Request request;
+  request.url = server.url();
+  const auto start = std::chrono::steady_clock::now();
+  auto r = client.send(request);
+  const auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r.value().status, 200);
+  EXPECT_GE(waited, std::chrono::milliseconds(950));  // not the 50 ms backoff
+  EXPECT_LT(waited, std::chrono::milliseconds(1900));
+}
+
+TEST(HttpRetry, ARetryAfterBeyondTheCapIsNotWaitedFor) {
+  CannedServer server(std::vector<std::string>{"HTTP/1.1 429 Too Many Requests\r\nRetry-After: 3600\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", kOk});
+  Client client(retrying(3));
+  Request request;
+  request.url = server.url();
+  const auto start = std::chrono::steady_clock::now();
+  auto r = client.send(request);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r.value().status, 429);
+  EXPECT_EQ(server.requests(), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(1000));
+}
+
+TEST(HttpRetry, StopsAfterMaxAttempts) {
+  CannedServer server("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  Client client(retrying(3));
+  Request request;
+  request.url = server.url();
+  auto r = client.send(request);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r.value().status, 500);
+  EXPECT_EQ(r.value().attempts, 3);
+  EXPECT_EQ(server.requests(), 3);
+}
+
+TEST(HttpRetry, ClientErrorsAreNotRetried) {
+  CannedServer server(std::vector<std::string>{"HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", kOk});
+  Client client(retrying(3));
+  Request request;
+  request.url = server.url();
+  auto r = client.send(request);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r.value().status, 401);
+  EXPECT_EQ(server.requests(), 1);
 }
 
 }  // namespace
