@@ -40,7 +40,8 @@ USER_CODE_ALPHABET = "BCDFGHJKLMNPQRSTVWXZ"
 
 # Substrings the engine's placeholder filter rejects; a generated token must not contain
 # any of them by accident (compared case-insensitively).
-_PLACEHOLDER_MARKERS = ("xxxx", "****", "...", "<", ">", "${", "{{", "example", "your_", "your-",
+_PLACEHOLDER_MARKERS = ("xxxx", "****", "...", "<", ">", "${", "{{", "example", "your_", "your-", "yourtoken",
+                        "change_me", "dummy", "replace_me", "replace-me", "insert_",
                         "changeme", "redacted", "placeholder")
 
 

@@ -4,14 +4,22 @@
 #include <array>
 #include <string>
 
+#include "engine/known_examples.h"
+
 namespace tokensweep::engine {
 namespace {
 
-// Matched case-insensitively anywhere in the secret.
-constexpr std::array<std::string_view, 14> kMarkers = {
+// Matched case-insensitively anywhere in the secret. Each is long or odd enough that a
+// random token contains it with negligible probability (a 4-letter marker turns up in a
+// random 40-character base62 token about once in 25,000).
+constexpr std::array<std::string_view, 20> kMarkers = {
     "xxxx", "****", "...", "\xE2\x80\xA6", "<", ">", "${", "{{", "example", "your_",
-    "your-", "changeme", "redacted", "placeholder",
+    "your-", "yourtoken", "changeme", "change_me", "redacted", "placeholder", "dummy",
+    "replace_me", "replace-me", "insert_",
 };
+
+// Separators that tokens and placeholders put between groups ("0000-0000", "aaaa_aaaa").
+bool is_separator(char c) { return c == '-' || c == '_' || c == '.' || c == ':' || c == '/'; }
 
 }  // namespace
 
@@ -26,11 +34,18 @@ bool is_placeholder(std::string_view secret, std::string_view public_prefix) {
   for (std::string_view marker : kMarkers) {
     if (lower.find(marker) != std::string::npos) return true;
   }
+  if (is_known_example(secret)) return true;
   std::string_view body = secret;
   if (body.substr(0, public_prefix.size()) == public_prefix) body.remove_prefix(public_prefix.size());
-  if (body.empty()) return true;
-  // A body of one repeated character ("0000…", "aaaa…") is a placeholder.
-  return std::all_of(body.begin(), body.end(), [&](char c) { return c == body.front(); });
+  // A body of one repeated character, separators aside ("0000…", "aaaa…",
+  // "00000000-0000-0000-0000-000000000000"), is a placeholder.
+  char first = 0;
+  for (char c : body) {
+    if (is_separator(c)) continue;
+    if (first == 0) first = c;
+    else if (c != first) return false;
+  }
+  return true;
 }
 
 }  // namespace tokensweep::engine
