@@ -39,6 +39,11 @@ int run(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "always", "never"}));
   scan_cmd->add_flag("--follow-symlinks", scan.follow_symlinks, "Follow symlinks met while walking directories");
   scan_cmd->add_flag("--verbose,-v", scan.verbose, "Progress and engine statistics on stderr (never secrets)");
+  scan_cmd->add_option("--broker", scan.broker, "Check each finding against the broker hook(s) in FILE");
+  scan_cmd->add_flag("--revoke", scan.revoke, "Revoke findings the broker reports active (needs --broker)");
+  scan_cmd->add_option("--audit", scan.audit, "Append a JSON Lines record of every check and revocation (no secrets)");
+  scan_cmd->add_flag("--require-broker", scan.require_broker,
+                     "Exit 2 when any finding's broker status is unknown (needs --broker)");
 
   auto* rules_cmd = app.add_subcommand("rules", "List, check or explain rules");
   rules_cmd->require_subcommand(1);

@@ -21,6 +21,10 @@ struct ScanArgs {
   std::string max_file_size; // "4G", "512M", "0" (no cap)
   bool follow_symlinks = false;
   bool verbose = false;
+  std::string broker;        // --broker FILE: check findings through its hooks
+  bool revoke = false;       // --revoke: revoke what the broker reports active
+  std::string audit;         // --audit FILE: JSON Lines of every check and revocation
+  bool require_broker = false;  // --require-broker: any `unknown` fails the scan (exit 2)
 };
 
 int scan_command(const ScanArgs& args);

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "broker/client.h"
 #include "cli.h"
 #include "commands.h"
 #include "engine/engine.h"
@@ -74,6 +75,36 @@ int scan_command(const ScanArgs& args) {
   options.threads = args.threads;
   options.walk.follow_symlinks = args.follow_symlinks;
 
+  // The broker file and its hooks' client secrets are read before scanning, so a bad
+  // file fails fast; no network traffic happens without --broker, or before the scan.
+  if (args.broker.empty() && (args.revoke || !args.audit.empty() || args.require_broker)) {
+    print_error("--revoke, --audit and --require-broker need --broker FILE");
+    return kExitError;
+  }
+  std::optional<broker::Client> broker_client;
+  std::unique_ptr<broker::AuditLog> audit;
+  if (!args.broker.empty()) {
+    auto config = broker::load_broker_config(args.broker);
+    if (!config) {
+      print_error("--broker: " + config.error().to_string());
+      return kExitError;
+    }
+    auto client = broker::Client::create(config.value());
+    if (!client) {
+      print_error("--broker: " + client.error().to_string());
+      return kExitError;
+    }
+    broker_client.emplace(std::move(client).value());
+    if (!args.audit.empty()) {
+      auto log = broker::AuditLog::open(args.audit);
+      if (!log) {
+        print_error("--audit: " + log.error().to_string());
+        return kExitError;
+      }
+      audit = std::move(log).value();
+    }
+  }
+
   auto engine = load_engine(args.rules);
   if (!engine) {
     print_error(engine.error().to_string());
@@ -93,7 +124,26 @@ int scan_command(const ScanArgs& args) {
   }
   std::ostream& out = args.output.empty() ? std::cout : file;
 
-  const report::Report result = pipeline::run_scan(engine.value(), options);
+  report::Report result = pipeline::run_scan(engine.value(), options);
+
+  bool broker_unknown = false;
+  if (broker_client) {
+    broker::RunOptions run;
+    run.revoke = args.revoke;
+    run.audit = audit.get();
+    const broker::RunSummary checked = broker_client->run(result, run);
+    result.diagnostics.insert(result.diagnostics.end(), checked.diagnostics.begin(), checked.diagnostics.end());
+    if (audit && !audit->ok()) {
+      result.diagnostics.push_back({args.audit, "io", "some audit records could not be written", false});
+    }
+    for (const auto& f : result.findings) broker_unknown |= f.status == report::BrokerStatus::kUnknown;
+    if (args.verbose) {
+      std::cerr << "tokensweep: broker: " << checked.secrets << " distinct secrets checked in " << checked.seconds
+                << " s: " << checked.active << " active, " << checked.inactive << " inactive, " << checked.revoked
+                << " revoked, " << checked.unknown << " unknown; " << checked.unclaimed_findings
+                << " findings claimed by no hook\n";
+    }
+  }
 
   report::SinkOptions sink;
   sink.color = use_color(args.color, args.output.empty());
@@ -116,6 +166,10 @@ int scan_command(const ScanArgs& args) {
               << " duplicates merged, " << result.summary.files_skipped << " inputs incomplete\n";
   }
 
+  // --require-broker: a finding the broker could not verify fails the gate with 2, the
+  // status of a run that could not establish what it was asked to (like an incomplete
+  // scan), so it cannot be mistaken for verified findings (1).
+  if (args.require_broker && broker_unknown) return kExitError;
   if (!result.findings.empty()) return kExitFindings;
   for (const auto& d : result.diagnostics) {
     if (d.incomplete) return kExitError;  // an incomplete scan never reads as clean

@@ -19,7 +19,7 @@ function usage(message) {
   process.stderr.write(`usage: run [--ledger FILE] [--events FILE] [--auto-approve] [--slow-down SECONDS]
            [--interval SECONDS] [--device-code-ttl SECONDS] [--advertise-expires-in SECONDS]
            [--access-token-ttl SECONDS] [--refresh-token-ttl SECONDS] [--no-interval]
-           [--account ID] [--watch-stdin]\n`);
+           [--account ID] [--watch-stdin] [--hook-log FILE]\n`);
   process.exit(2);
 }
 
@@ -35,6 +35,7 @@ const options = {
   accessTokenTtl: 600,
   refreshTokenTtl: 3600,
   account: 'alice',
+  hookLog: undefined,         // JSON Lines: every raw body POSTed to /hooks/tokensweep
 };
 
 const positiveInt = (flag, value) => {
@@ -65,6 +66,7 @@ const positiveInt = (flag, value) => {
       case '--refresh-token-ttl': options.refreshTokenTtl = positiveInt(flag, value()); break;
       case '--account': options.account = value(); break;
       case '--watch-stdin': options.watchStdin = true; break;
+      case '--hook-log': options.hookLog = value(); break;
       default: usage(`unknown option '${flag}'`);
     }
   }
@@ -80,8 +82,13 @@ if (!scannerSecret || scannerSecret.length < 16) {
 
 const fingerprint = (value) => createHash('sha256').update(value).digest('hex');
 
+// Every token issued, by SHA-256: what the reference webhook answers about.
+const issued = new Map();
+
 function ledger(kind, value, extra = {}) {
-  if (!options.ledger || typeof value !== 'string' || value === '') return;
+  if (typeof value !== 'string' || value === '') return;
+  issued.set(fingerprint(value), { kind, value });
+  if (!options.ledger) return;
   appendFileSync(options.ledger, `${JSON.stringify({ kind, value, ...extra, at: Date.now() })}\n`);
 }
 
@@ -196,6 +203,11 @@ provider.use(async (ctx, next) => {
   const isToken = ctx.method === 'POST' && ctx.path === '/token';
   const isDeviceAuth = ctx.method === 'POST' && ctx.path === '/device/auth';
 
+  if (ctx.method === 'POST' && ctx.path === '/hooks/tokensweep') {
+    await tokensweepHook(ctx);
+    return;
+  }
+
   if (ctx.method === 'POST' && ctx.path === '/__test/approve') {
     if (!options.autoApprove) {
       ctx.status = 404;
@@ -283,6 +295,95 @@ async function approve(ctx, form) {
   });
   await code.save();
   ctx.body = { approved: true };
+}
+
+// ---------------------------------------------------------------------------------
+// The reference webhook (design §3.4): POST /hooks/tokensweep
+//   {"action":"check"|"revoke","findings":[{"fingerprint","kind","provider","rule_id"[,"secret"]}]}
+//   → {"results":[{"fingerprint","status":"active|inactive|revoked|unknown"}]}
+// It knows every token it issued, so it answers by fingerprint alone; a fingerprint it
+// never issued is `unknown` (not its token: it cannot vouch for it). `revoke` ends the
+// whole grant (every access and refresh token of that login). Callers authenticate as
+// tokensweep-scanner with HTTP Basic, like introspection.
+
+const tokenModels = () => ({
+  access_token: provider.AccessToken,
+  refresh_token: provider.RefreshToken,
+  device_code: provider.DeviceCode,
+});
+
+async function issuedToken(kind, value) {
+  const Model = tokenModels()[kind];
+  if (!Model) return undefined;
+  return Model.find(value, { ignoreExpiration: true });
+}
+
+async function tokenStatus(kind, value) {
+  const Model = tokenModels()[kind];
+  if (!Model) return 'unknown';  // ID tokens cannot be revoked or introspected here
+  const token = await issuedToken(kind, value);
+  if (!token || token.isExpired || token.consumed || token.error) return 'inactive';
+  if (token.grantId && !(await provider.Grant.find(token.grantId))) return 'inactive';
+  return 'active';
+}
+
+async function revokeToken(kind, value) {
+  const token = await issuedToken(kind, value);
+  if (!token) return 'inactive';
+  if (token.grantId) {
+    for (const Model of [provider.AccessToken, provider.RefreshToken, provider.DeviceCode, provider.AuthorizationCode]) {
+      await Model.revokeByGrantId(token.grantId);
+    }
+    const grant = await provider.Grant.find(token.grantId);
+    if (grant) await grant.destroy();
+  }
+  await token.destroy();
+  return 'revoked';
+}
+
+function scannerAuthorized(ctx) {
+  const header = ctx.get('authorization');
+  const expected = `Basic ${Buffer.from(`tokensweep-scanner:${encodeURIComponent(scannerSecret)}`).toString('base64')}`;
+  return header === expected;
+}
+
+async function tokensweepHook(ctx) {
+  const chunks = [];
+  for await (const chunk of ctx.req) chunks.push(chunk);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if (options.hookLog) {
+    appendFileSync(options.hookLog, `${JSON.stringify({ at: Date.now(), authorized: scannerAuthorized(ctx), body: raw })}\n`);
+  }
+  ctx.type = 'json';
+  if (!scannerAuthorized(ctx)) {
+    ctx.status = 401;
+    ctx.set('WWW-Authenticate', 'Basic realm="tokensweep"');
+    ctx.body = { error: 'invalid_client' };
+    return;
+  }
+  let request;
+  try {
+    request = JSON.parse(raw);
+  } catch {
+    request = undefined;
+  }
+  if (!request || !['check', 'revoke'].includes(request.action) || !Array.isArray(request.findings)) {
+    ctx.status = 400;
+    ctx.body = { error: 'expected {"action":"check"|"revoke","findings":[...]}' };
+    return;
+  }
+  const results = [];
+  for (const finding of request.findings) {
+    const fp = String(finding && finding.fingerprint);
+    const known = issued.get(fp);
+    let status = 'unknown';
+    if (known) {
+      status = request.action === 'check' ? await tokenStatus(known.kind, known.value)
+                                          : await revokeToken(known.kind, known.value);
+    }
+    results.push({ fingerprint: fp, status });
+  }
+  ctx.body = { results };
 }
 
 provider.on('server_error', (ctx, err) => {
