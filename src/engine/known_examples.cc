@@ -6,7 +6,7 @@ namespace tokensweep::engine {
 namespace {
 
 // Compared for equality with the whole secret. Each entry names where it is published.
-constexpr std::array<std::string_view, 37> kExactValues = {
+constexpr std::array<std::string_view, 38> kExactValues = {
     // RFC 6749 §2.3.1–§5.1: authorization code, access and refresh token, client secret,
     // the s6BhdRkqt3:gX1fBat3bV Basic credential and its password, §4.3.2's password.
     "SplxlOBeZQQYbYS6WxSbIA", "2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA",
@@ -34,6 +34,8 @@ constexpr std::array<std::string_view, 37> kExactValues = {
     "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy",
     // Mailgun documentation sample API key.
     "key-3ax6xnjp29jd6fds4gc373sgvjxteol0",
+    // kubeadm's documented bootstrap token.
+    "abcdef.0123456789abcdef",
     // Words that stand in for a secret in tutorials and sample configs.
     "password", "Password", "PASSWORD", "passw0rd", "secret", "Secret", "SECRET",
     "changeit", "hunter2",

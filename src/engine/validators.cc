@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/base64.h"
+#include "engine/placeholder.h"
 
 namespace tokensweep::engine {
 namespace {
@@ -69,6 +70,19 @@ Validation validate_jwt(std::string_view token, int64_t now) {
   return out;
 }
 
+bool base64_userpass_ok(std::string_view encoded) {
+  const auto decoded = base64_decode(encoded);
+  if (!decoded) return false;
+  const std::string_view text = *decoded;
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;  // binary: not "user:password"
+  }
+  const auto colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == text.size()) return false;
+  return !is_placeholder(text.substr(colon + 1), "");
+}
+
 Validation validate(rules::Validator validator, std::string_view secret, int64_t now) {
   switch (validator) {
     case rules::Validator::kNone:
@@ -78,6 +92,8 @@ Validation validate(rules::Validator validator, std::string_view secret, int64_t
       return {crc32_base62_checksum_ok(secret) ? Verdict::kValid : Verdict::kInvalid, {}};
     case rules::Validator::kJwt:
       return validate_jwt(secret, now);
+    case rules::Validator::kBase64UserPass:
+      return {base64_userpass_ok(secret) ? Verdict::kValid : Verdict::kInvalid, {}};
   }
   return {Verdict::kUnchecked, {}};
 }

@@ -31,6 +31,11 @@ std::string crc32_base62(std::string_view body);
 // objects and the header names an `alg`. `now` is seconds since the epoch.
 Validation validate_jwt(std::string_view token, int64_t now);
 
+// Base64 (standard alphabet, padding optional) of "user:password" as in HTTP Basic, a
+// Docker config `auth` or an .npmrc `_auth`: decodes to printable text with a non-empty
+// user and a password that is not a placeholder. Anything else is not a credential.
+bool base64_userpass_ok(std::string_view encoded);
+
 Validation validate(rules::Validator validator, std::string_view secret, int64_t now);
 
 }  // namespace tokensweep::engine

@@ -23,11 +23,12 @@ constexpr std::array<NameOf<Kind>, 11> kKinds{{
 constexpr std::array<NameOf<Confidence>, 3> kConfidences{{
     {Confidence::kLow, "low"}, {Confidence::kMedium, "medium"}, {Confidence::kHigh, "high"},
 }};
-constexpr std::array<NameOf<Validator>, 4> kValidators{{
+constexpr std::array<NameOf<Validator>, 5> kValidators{{
     {Validator::kNone, "none"},
     {Validator::kGithubCrc32, "github-crc32"},
     {Validator::kNpmCrc32, "npm-crc32"},
     {Validator::kJwt, "jwt"},
+    {Validator::kBase64UserPass, "base64-userpass"},
 }};
 
 template <typename E, std::size_t N>

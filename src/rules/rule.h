@@ -15,7 +15,10 @@ enum class Kind {
 };
 enum class Confidence { kLow, kMedium, kHigh };
 // Offline validators a rule may name with `validate:`.
-enum class Validator { kNone, kGithubCrc32, kNpmCrc32, kJwt };
+enum class Validator {
+  kNone, kGithubCrc32, kNpmCrc32, kJwt,
+  kBase64UserPass,  // base64 of "user:password" (Docker `auth`, .npmrc `_auth`, Basic)
+};
 
 std::string_view kind_name(Kind kind);
 std::optional<Kind> parse_kind(std::string_view name);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/base64.h"
 #include "support/tokens.h"
 
 namespace tokensweep::engine {
@@ -89,6 +90,23 @@ TEST(Validate, DispatchesOnTheRuleValidator) {
   EXPECT_EQ(validate(rules::Validator::kGithubCrc32, checksummed_token("gho_", 9), kNow).verdict, Verdict::kValid);
   EXPECT_EQ(validate(rules::Validator::kNpmCrc32, with_bad_checksum(checksummed_token("npm_", 9)), kNow).verdict,
             Verdict::kInvalid);
+}
+
+TEST(Base64UserPass, AcceptsUserColonPassword) {
+  EXPECT_TRUE(base64_userpass_ok(base64_encode("ci-bot:Zq8vR2mK7pLw4nXs")));
+  EXPECT_TRUE(base64_userpass_ok(base64_encode("alice:dckr_pat_Qm3x9Lp2Vn8Rt5Ws1Yz4Kb7Hc0", false, false)));
+  EXPECT_EQ(validate(rules::Validator::kBase64UserPass, base64_encode("u:Zq8vR2mK7pLw"), 0).verdict, Verdict::kValid);
+}
+
+TEST(Base64UserPass, RejectsEverythingElse) {
+  EXPECT_FALSE(base64_userpass_ok(base64_encode("no-colon-here")));
+  EXPECT_FALSE(base64_userpass_ok(base64_encode(":password-without-user")));
+  EXPECT_FALSE(base64_userpass_ok(base64_encode("user-without-password:")));
+  EXPECT_FALSE(base64_userpass_ok(base64_encode(std::string("us\x01er:bin\x02ary", 14))));
+  EXPECT_FALSE(base64_userpass_ok(base64_encode("user:${REGISTRY_PASSWORD}")));
+  EXPECT_FALSE(base64_userpass_ok(base64_encode("user:password")));
+  EXPECT_FALSE(base64_userpass_ok("not base64 at all!"));
+  EXPECT_EQ(validate(rules::Validator::kBase64UserPass, "@@@@", 0).verdict, Verdict::kInvalid);
 }
 
 }  // namespace
