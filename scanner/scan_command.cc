@@ -47,7 +47,7 @@ Result<std::shared_ptr<const engine::Engine>> load_engine(const RuleSources& sou
   auto rules = rules::load_rule_set(!sources.no_builtin, sources.paths);
   if (!rules) return rules.error();
   std::vector<engine::RuleProblem> problems;
-  auto engine = engine::Engine::compile(std::move(rules).value(), &problems);
+  auto engine = engine::Engine::compile(std::move(rules).value(), &problems, pipeline::scan_compile_options());
   if (!engine) {
     // Every bad rule on its own line, then the first as the error.
     for (std::size_t i = 1; i < problems.size(); ++i) print_error(problems[i].message);

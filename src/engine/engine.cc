@@ -54,9 +54,13 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
 
   std::vector<std::string> patterns;
   for (const auto& rule : rules) patterns.push_back(rule.pattern);
+  for (const auto& t : options.triggers) {
+    patterns.push_back("\x01trigger:" + std::to_string(t.bit) + ":" + t.pattern);
+    engine->trigger_bits_.push_back(t.bit);
+  }
   const DatabaseCache cache(options.cache_dir);
   const std::string key = options.use_cache ? DatabaseCache::key(patterns, kHsFlags) : std::string();
-  if (options.use_cache && !rules.empty()) {
+  if (options.use_cache && !patterns.empty()) {
     // Only a rule set that passed every check below is ever stored under its key.
     if (auto cached = cache.load(key, rules.size())) {
       engine->db_.reset(cached->database);
@@ -83,7 +87,7 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
     }
   }
   if (!found.empty()) return fail();
-  if (rules.empty()) return std::shared_ptr<const Engine>(std::move(engine));
+  if (rules.empty() && options.triggers.empty()) return std::shared_ptr<const Engine>(std::move(engine));
 
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const rules::Rule& rule = rules[i];
@@ -120,11 +124,17 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
     exprs.push_back(rules[i].pattern.c_str());
     ids.push_back(static_cast<unsigned>(i));
   }
+  for (std::size_t t = 0; t < options.triggers.size(); ++t) {
+    exprs.push_back(options.triggers[t].pattern.c_str());
+    ids.push_back(static_cast<unsigned>(rules.size() + t));
+  }
   for (std::size_t attempt = 0; attempt <= rules.size(); ++attempt) {
     std::vector<unsigned> flags;
     for (std::size_t i = 0; i < rules.size(); ++i) {
       flags.push_back(kHsFlags | (engine->programs_[i].prefilter ? HS_FLAG_PREFILTER : 0));
     }
+    // A trigger needs to be seen once per scan, not at every offset.
+    flags.insert(flags.end(), options.triggers.size(), kHsFlags | HS_FLAG_SINGLEMATCH);
     hs_database_t* db = nullptr;
     hs_compile_error_t* raw_err = nullptr;
     if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()),
@@ -141,6 +151,9 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
     }
     CompileError err(raw_err);
     const int bad = err->expression;
+    if (bad >= 0 && static_cast<std::size_t>(bad) >= rules.size()) {
+      return make_error(ErrorCode::kInternal, "trigger pattern rejected by Hyperscan: " + std::string(err->message));
+    }
     if (bad >= 0 && !engine->programs_[static_cast<std::size_t>(bad)].prefilter) {
       engine->programs_[static_cast<std::size_t>(bad)].prefilter = true;
       continue;
@@ -184,6 +197,7 @@ Scanner& Scanner::operator=(Scanner&&) noexcept = default;
 
 Status Scanner::scan(std::string_view data, std::vector<Match>& out, uint64_t own_begin,
                      uint64_t own_end) {
+  triggers_ = 0;
   if (!engine_->db_) return Status::ok();  // no rules: nothing can match
   if (!scratch_) return make_error(ErrorCode::kInternal, "could not allocate Hyperscan scratch");
   if (data.size() > UINT_MAX) {
@@ -202,6 +216,11 @@ Status Scanner::scan(std::string_view data, std::vector<Match>& out, uint64_t ow
 int Scanner::on_hit(unsigned int id, unsigned long long /*from*/, unsigned long long to,
                     unsigned int /*flags*/, void* raw) {
   auto& ctx = *static_cast<Context*>(raw);
+  const std::size_t rule_count = ctx.self->engine_->rules_.size();
+  if (id >= rule_count) {
+    ctx.self->triggers_ |= ctx.self->engine_->trigger_bits_[id - rule_count];
+    return 0;
+  }
   // Nothing may throw through Hyperscan: a failure stops the scan and is reported after.
   try {
     ctx.self->confirm(ctx, id, to);

@@ -37,9 +37,18 @@ struct Match {
   Validation validation;
 };
 
+// An auxiliary pattern compiled into the same database as the rules. Its hits produce no
+// match; they set `bit` in Scanner::triggers(), so a caller learns from the one Hyperscan
+// pass what else a buffer contains (the decoders use it to run only where they apply).
+struct Trigger {
+  std::string pattern;
+  uint32_t bit = 0;
+};
+
 struct CompileOptions {
   bool use_cache = true;   // the on-disk database cache (engine/database_cache.h)
   std::string cache_dir;   // empty: the default location
+  std::vector<Trigger> triggers;
 };
 
 struct RuleProblem {
@@ -68,6 +77,7 @@ class Engine {
   bool is_prefiltered(std::size_t rule) const { return programs_[rule].prefilter; }
   // The longest match of one rule, capped at kMaxMatchWidth: what one confirmation reads.
   std::size_t max_width(std::size_t rule) const { return programs_[rule].max_width; }
+  bool has_triggers() const { return !trigger_bits_.empty(); }
   // True when the Hyperscan database came from the on-disk cache.
   bool from_cache() const { return from_cache_; }
 
@@ -91,6 +101,7 @@ class Engine {
   std::unique_ptr<hs_database, DatabaseDeleter> db_;
   std::size_t max_window_ = 0;
   bool from_cache_ = false;
+  std::vector<uint32_t> trigger_bits_;  // by Hyperscan id - rules_.size()
 };
 
 class Scanner {
@@ -107,6 +118,8 @@ class Scanner {
               uint64_t own_end = UINT64_MAX);
 
   const Engine& engine() const { return *engine_; }
+  // The bits of the triggers (CompileOptions::triggers) seen by the last scan().
+  uint32_t triggers() const { return triggers_; }
 
   // Counters since construction, for --verbose and benchmarks.
   struct Stats {
@@ -127,6 +140,7 @@ class Scanner {
   std::unique_ptr<hs_scratch, ScratchDeleter> scratch_;
   std::vector<uint64_t> covered_until_;  // per rule: end of its last confirmed match
   int64_t now_ = 0;
+  uint32_t triggers_ = 0;
   Stats stats_;
 };
 

@@ -5,12 +5,20 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <unordered_set>
 
+#include "decode/text_decoders.h"
 #include "report/collector.h"
 #include "source/block_reader.h"
 
 namespace tokensweep::pipeline {
 namespace {
+
+// Decodings of decodings: base64 inside JSON inside base64 (a Kubernetes
+// .dockerconfigjson) is three levels.
+constexpr std::size_t kMaxTextDecodeDepth = 3;
+// All decoded views of one block together may hold at most this many times its bytes.
+constexpr uint64_t kDecodeBudgetFactor = 16;
 
 struct WorkerResult {
   std::vector<report::Finding> findings;
@@ -20,10 +28,71 @@ struct WorkerResult {
   uint64_t duplicates = 0;
 };
 
+// Per worker: the engine's scanner and the buffers reused for every input.
+struct Worker {
+  engine::Scanner scanner;
+  source::BlockReader reader;
+  std::vector<engine::Match> matches;
+  std::vector<std::string> decoded;  // one buffer per decoding depth
+  WorkerResult result;
+};
+
+// The decoded views of one block of one input, and the bytes they may cost.
+struct DecodeState {
+  const source::Input& input;
+  std::vector<report::Finding> findings;
+  uint64_t budget = 0;
+  bool budget_hit = false;
+};
+
+// Scans every text decoding of `text` that changes it, and their decodings in turn, up
+// to kMaxTextDecodeDepth, through the same engine. `chain` names the decoders so far.
+// The decoders worth trying on what `scanner` just scanned: those whose trigger it saw,
+// or all of them with an engine compiled without triggers.
+uint32_t gate(const engine::Scanner& scanner) {
+  return scanner.engine().has_triggers() ? scanner.triggers() : ~0U;
+}
+
+// `triggers`: what the scan of `text` saw (engine::Scanner::triggers()); a decoder whose
+// trigger is absent is not tried.
+void scan_decodings(Worker& w, DecodeState& st, std::string_view text, uint32_t triggers, uint64_t first_line,
+                    std::vector<std::string>& chain) {
+  const std::size_t depth = chain.size();
+  if (depth >= kMaxTextDecodeDepth) return;
+  if (w.decoded.size() <= depth) w.decoded.resize(depth + 1);
+  for (const decode::TextDecoder d : decode::kTextDecoders) {
+    if ((triggers & decode::trigger_bit(d)) == 0) continue;
+    std::string& buf = w.decoded[depth];
+    if (!decode::decode_text(d, text, buf)) continue;
+    if (buf.size() > st.budget) {
+      st.budget_hit = true;
+      return;
+    }
+    st.budget -= buf.size();
+    chain.emplace_back(decode::decoder_name(d));
+    w.matches.clear();
+    if (!w.scanner.scan(buf, w.matches)) {
+      chain.pop_back();
+      continue;
+    }
+    report::FindingCollector collector(w.scanner.engine().rules(), st.input.path, chain, first_line);
+    collector.add_block(buf, 0, buf.size(), w.matches);
+    for (auto& f : collector.take()) st.findings.push_back(std::move(f));
+    scan_decodings(w, st, buf, gate(w.scanner), first_line, chain);
+    chain.pop_back();
+  }
+}
+
 // Scans one input in blocks; a block after the first owns matches ending at or past
-// half its overlap, so a match is reported by exactly one block (engine.h).
-void scan_input(const source::Input& input, engine::Scanner& scanner, source::BlockReader& reader,
-                uint64_t max_file_size, std::vector<engine::Match>& matches, WorkerResult& out) {
+// half its overlap, so a match is reported by exactly one block (engine.h). Each block's
+// decoded views are scanned too; a secret found through several routes is one finding,
+// from the most direct route.
+void scan_input(const source::Input& input, Worker& w, uint64_t max_file_size) {
+  engine::Scanner& scanner = w.scanner;
+  source::BlockReader& reader = w.reader;
+  std::vector<engine::Match>& matches = w.matches;
+  WorkerResult& out = w.result;
+  DecodeState decoding{input, {}, 0, false};
   const uint64_t limit = input.type == source::InputType::kFile ? max_file_size : 0;
   if (auto st = reader.open(input.open_path, limit); !st) {
     out.diagnostics.push_back(Diagnostic::from(st.error(), input.path));
@@ -49,7 +118,11 @@ void scan_input(const source::Input& input, engine::Scanner& scanner, source::Bl
       break;
     }
     const uint64_t next_base = b.last ? b.base + b.data.size() : b.base + b.data.size() - 2 * margin;
+    const uint64_t block_line = collector.next_block_line();
     collector.add_block(b.data, b.base, next_base, matches);
+    decoding.budget = kDecodeBudgetFactor * b.data.size();
+    std::vector<std::string> chain;
+    scan_decodings(w, decoding, b.data, gate(scanner), block_line, chain);
     scanned = b.base + b.data.size();
     first = false;
     if (b.last) break;
@@ -61,13 +134,39 @@ void scan_input(const source::Input& input, engine::Scanner& scanner, source::Bl
                                    " bytes were scanned",
                                true});
   }
+  if (decoding.budget_hit) {
+    out.diagnostics.push_back({input.path, "limit",
+                               "decoded content exceeded " + std::to_string(kDecodeBudgetFactor) +
+                                   "x the input; some nested encodings were not decoded",
+                               true});
+  }
   ++out.files_scanned;
   out.bytes_scanned += scanned;
   out.duplicates += collector.duplicates_merged();
-  for (auto& f : collector.take()) out.findings.push_back(std::move(f));
+  std::unordered_set<std::string> seen;
+  for (auto& f : collector.take()) {
+    seen.insert(f.fingerprint);
+    out.findings.push_back(std::move(f));
+  }
+  // Decoded routes add only secrets the plain bytes did not show (shallowest route first).
+  std::stable_sort(decoding.findings.begin(), decoding.findings.end(),
+                   [](const auto& a, const auto& b) { return a.decoders.size() < b.decoders.size(); });
+  for (auto& f : decoding.findings) {
+    if (!seen.insert(f.fingerprint).second) {
+      ++out.duplicates;
+      continue;
+    }
+    out.findings.push_back(std::move(f));
+  }
 }
 
 }  // namespace
+
+engine::CompileOptions scan_compile_options() {
+  engine::CompileOptions options;
+  for (const auto& t : decode::decoder_triggers()) options.triggers.push_back({t.pattern, decode::trigger_bit(t.decoder)});
+  return options;
+}
 
 report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const ScanOptions& options) {
   const auto started = std::chrono::steady_clock::now();
@@ -83,12 +182,11 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   std::atomic<std::size_t> next{0};
   std::vector<WorkerResult> results(threads);
   auto work = [&](unsigned w) {
-    engine::Scanner scanner(engine);
-    source::BlockReader reader(block_size, overlap);
-    std::vector<engine::Match> matches;
+    Worker worker{engine::Scanner(engine), source::BlockReader(block_size, overlap), {}, {}, {}};
     for (std::size_t i = next.fetch_add(1); i < inputs.size(); i = next.fetch_add(1)) {
-      scan_input(inputs[i], scanner, reader, options.max_file_size, matches, results[w]);
+      scan_input(inputs[i], worker, options.max_file_size);
     }
+    results[w] = std::move(worker.result);
   };
   if (threads == 1) {
     work(0);

@@ -25,6 +25,10 @@ struct ScanOptions {
   source::WalkOptions walk;
 };
 
+// Compile options for an engine that scans through the pipeline: the decoders' triggers
+// ride along in the rules' Hyperscan database (decode/text_decoders.h).
+engine::CompileOptions scan_compile_options();
+
 // Runs the whole scan. Never fails as a whole: every problem with an input is a
 // diagnostic in the report, and the rest is scanned.
 report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const ScanOptions& options);

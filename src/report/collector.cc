@@ -50,8 +50,10 @@ void FindingCollector::Cursor::advance(std::string_view block, uint64_t base, ui
 }
 
 FindingCollector::FindingCollector(const rules::RuleSet& rules, std::string path,
-                                   std::vector<std::string> decoders)
-    : rules_(rules), path_(std::move(path)), decoders_(std::move(decoders)) {}
+                                   std::vector<std::string> decoders, uint64_t first_line)
+    : rules_(rules), path_(std::move(path)), decoders_(std::move(decoders)) {
+  at_block_start_.line = first_line;
+}
 
 void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t next_base,
                                  std::vector<engine::Match>& matches) {

@@ -16,7 +16,9 @@ namespace tokensweep::report {
 
 class FindingCollector {
  public:
-  FindingCollector(const rules::RuleSet& rules, std::string path, std::vector<std::string> decoders = {});
+  // `first_line`: the line number of the first byte (a decoded view of a later block).
+  FindingCollector(const rules::RuleSet& rules, std::string path, std::vector<std::string> decoders = {},
+                   uint64_t first_line = 1);
 
   // Feed the blocks of the input in order. `block` starts at stream offset `base`;
   // `next_base` is where the next block starts (base + block.size() for the last one).
@@ -28,6 +30,8 @@ class FindingCollector {
   // found the same secret, the most specific one is kept.
   std::vector<Finding> take();
   uint64_t duplicates_merged() const { return duplicates_; }
+  // The line number at the start of the next block to be added.
+  uint64_t next_block_line() const { return at_block_start_.line; }
 
  private:
   struct Cursor {

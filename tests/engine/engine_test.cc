@@ -322,3 +322,45 @@ TEST(DatabaseCache, KeepsABoundedNumberOfEntries) {
 
 }  // namespace
 }  // namespace tokensweep::engine
+
+namespace tokensweep::engine {
+namespace {
+
+TEST(Triggers, SetTheirBitWhenTheirPatternOccursAndProduceNoMatch) {
+  CompileOptions options;
+  options.use_cache = false;
+  options.triggers = {{"\\x1b\\[", 1U}, {"%3[Dd]", 4U}};
+  auto engine = Engine::compile(rule_set(kGithubRules), nullptr, options);
+  ASSERT_TRUE(engine.has_value()) << engine.error().to_string();
+  EXPECT_TRUE(engine.value()->has_triggers());
+  Scanner scanner(engine.value());
+  std::vector<Match> matches;
+  ASSERT_TRUE(scanner.scan("plain text", matches).has_value());
+  EXPECT_EQ(scanner.triggers(), 0U);
+  ASSERT_TRUE(scanner.scan("a \x1b[31mred\x1b[0m and x%3Dy", matches).has_value());
+  EXPECT_EQ(scanner.triggers(), 5U);
+  EXPECT_TRUE(matches.empty());
+  ASSERT_TRUE(scanner.scan("x%3dy " + checksummed_token("gho_", 90), matches).has_value());
+  EXPECT_EQ(scanner.triggers(), 4U);  // reset for every scan
+  EXPECT_EQ(matches.size(), 1U);
+}
+
+TEST(Triggers, AreNotRulesAndDoNotShareTheirCacheEntry) {
+  testing::TempDir dir;
+  CompileOptions plain;
+  plain.cache_dir = dir.str();
+  CompileOptions with = plain;
+  with.triggers = {{"zzz", 2U}};
+  ASSERT_TRUE(Engine::compile(rule_set(kGithubRules), nullptr, plain).has_value());
+  auto e = Engine::compile(rule_set(kGithubRules), nullptr, with);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_FALSE(e.value()->from_cache());
+  EXPECT_EQ(e.value()->rules().size(), 3U);
+  Scanner scanner(e.value());
+  std::vector<Match> matches;
+  ASSERT_TRUE(scanner.scan("zzz", matches).has_value());
+  EXPECT_EQ(scanner.triggers(), 2U);
+}
+
+}  // namespace
+}  // namespace tokensweep::engine

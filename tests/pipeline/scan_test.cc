@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/base64.h"
 #include "common/sha256.h"
 #include "rules/loader.h"
 #include "support/temp_dir.h"
@@ -34,7 +35,7 @@ std::shared_ptr<const engine::Engine> engine() {
     auto parsed = rules::parse_rules_yaml(kRules, "test.yaml");
     rules::RuleSet set;
     EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
-    return engine::Engine::compile(std::move(set)).value();
+    return engine::Engine::compile(std::move(set), nullptr, scan_compile_options()).value();
   }();
   return compiled;
 }
@@ -187,6 +188,95 @@ TEST(Scan, EmptyFilesAndBinaryBytesAreScanned) {
   EXPECT_EQ(report.summary.files_scanned, 2U);
   ASSERT_EQ(report.findings.size(), 1U);
   EXPECT_EQ(report.findings[0].column, 5U);
+}
+
+}  // namespace
+}  // namespace tokensweep::pipeline
+
+namespace tokensweep::pipeline {
+namespace {
+
+TEST(Decoding, JsonEscapedTokenIsFoundWithItsDecoderChain) {
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 200);
+  // A Slack-style export: the token's context is escaped.
+  const auto path = dir.write("day.json", "[{\"text\":\"Authorization: Bearer \\u0067" + token.substr(1) + "\"}]\n");
+  const auto report = scan({path});
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_EQ(report.findings[0].fingerprint, sha256_hex(token));
+  EXPECT_EQ(report.findings[0].decoders, (std::vector<std::string>{"json-unescape"}));
+}
+
+TEST(Decoding, TokenSplitByAColourCodeIsFoundWhole) {
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 201);
+  const auto path = dir.write("ci.log", "line 1\nGH=" + token.substr(0, 10) + "\x1b[1m" + token.substr(10) + "\x1b[0m\n");
+  const auto report = scan({path});
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_EQ(report.findings[0].fingerprint, sha256_hex(token));
+  EXPECT_EQ(report.findings[0].decoders, (std::vector<std::string>{"ansi"}));
+  EXPECT_EQ(report.findings[0].line, 2U);
+}
+
+TEST(Decoding, PercentAndHtmlEncodedContextIsDecoded) {
+  TempDir dir;
+  const auto a = checksummed_token("gho_", 202);
+  const auto b = testing::random_base62(40, 203);
+  dir.write("url.txt", "https://x.test/cb?next=%2Fhome%3Ftoken%3D" + a + "%26x%3D1\n");
+  dir.write("page.html", "<pre>Authorization:&#32;Bearer&#32;" + b + "&quot;</pre>\n");
+  const auto report = scan({dir.str()});
+  ASSERT_EQ(report.findings.size(), 2U);
+  EXPECT_EQ(report.findings[0].fingerprint, sha256_hex(b));
+  EXPECT_EQ(report.findings[0].decoders, (std::vector<std::string>{"html-entities"}));
+  // Raw, "%3Dgho_…" glues the token to a word character; decoded, it stands alone.
+  EXPECT_EQ(report.findings[1].fingerprint, sha256_hex(a));
+  EXPECT_EQ(report.findings[1].decoders, (std::vector<std::string>{"percent"}));
+}
+
+TEST(Decoding, TwoLevelsOfBase64AsInADockerConfigJson) {
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 204);
+  const std::string docker = "{\"auths\":{\"ghcr.io\":{\"auth\":\"" + base64_encode("octocat:" + token) + "\"}}}";
+  const std::string secret_yaml = "apiVersion: v1\nkind: Secret\ndata:\n  .dockerconfigjson: " + base64_encode(docker) + "\n";
+  const auto report = scan({dir.write("secret.yaml", secret_yaml)});
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_EQ(report.findings[0].fingerprint, sha256_hex(token));
+  EXPECT_EQ(report.findings[0].decoders, (std::vector<std::string>{"base64", "base64"}));
+  EXPECT_EQ(report.findings[0].line, 4U);
+}
+
+TEST(Decoding, TheSameSecretThroughTwoRoutesIsOneFindingFromThePlainRoute) {
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 205);
+  const auto path = dir.write("both.txt", token + "\n" + base64_encode("{\"token\":\"" + token + "\"}") + "\n");
+  const auto report = scan({path});
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_TRUE(report.findings[0].decoders.empty());
+  EXPECT_GE(report.summary.duplicates_merged, 1U);
+}
+
+TEST(Decoding, WithoutTriggersEveryDecoderIsTried) {
+  // An engine compiled without the decoders' triggers still decodes, just less cheaply.
+  auto parsed = rules::parse_rules_yaml(kRules, "test.yaml");
+  rules::RuleSet set;
+  ASSERT_TRUE(set.add(std::move(parsed).value()).has_value());
+  auto bare = engine::Engine::compile(std::move(set)).value();
+  ASSERT_FALSE(bare->has_triggers());
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 206);
+  ScanOptions options;
+  options.paths = {dir.write("c.log", "GH=" + token.substr(0, 9) + "\x1b[0m" + token.substr(9) + "\n")};
+  const auto report = run_scan(bare, options);
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_EQ(report.findings[0].decoders, (std::vector<std::string>{"ansi"}));
+}
+
+TEST(Decoding, PlainTextHasNoDecodedFindings) {
+  TempDir dir;
+  dir.write("plain.txt", "nothing encoded here, just words and ThisIsAnIdentifierOfSomeLength\n");
+  const auto report = scan({dir.str()});
+  EXPECT_TRUE(report.findings.empty());
+  EXPECT_TRUE(report.diagnostics.empty());
 }
 
 }  // namespace

@@ -1,0 +1,47 @@
+// Text decoders: each rewrites a buffer with one encoding undone in place — JSON string
+// escapes, percent-encoding, HTML entities, ANSI/VT escape sequences, base64 runs — so
+// that a token hidden by the encoding reaches the engine whole, with its context (a
+// `\"access_token\":\"…\"` becomes `"access_token":"…"`). Text that is not encoded is
+// copied unchanged. Pure functions; thread-safe; linear in the input.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+#include <string>
+#include <string_view>
+
+namespace tokensweep::decode {
+
+enum class TextDecoder { kJsonUnescape, kPercent, kHtmlEntities, kAnsi, kBase64 };
+
+inline constexpr std::array<TextDecoder, 5> kTextDecoders = {
+    TextDecoder::kAnsi, TextDecoder::kJsonUnescape, TextDecoder::kPercent, TextDecoder::kHtmlEntities,
+    TextDecoder::kBase64};
+
+// The name recorded in a finding's `decoders`: "json-unescape", "percent", "html-entities",
+// "ansi", "base64".
+const char* decoder_name(TextDecoder decoder);
+
+// Writes `in` with the encoding undone to `out` (replacing its contents). Returns false,
+// leaving `out` unspecified, when nothing in `in` was encoded that way: the caller then
+// has nothing new to scan.
+bool decode_text(TextDecoder decoder, std::string_view in, std::string& out);
+
+// What each decoder looks for, as Hyperscan patterns compiled beside the rules (see
+// engine::Trigger): a buffer is decoded only when the one scan it gets anyway has seen the
+// trigger, so plain text costs the decoders nothing. Base64 runs are decoded where the
+// text says what they are (a JSON object's "eyJ", HTTP Basic, Kubernetes data, docker
+// "auth") rather than at every long identifier.
+struct DecoderTrigger {
+  const char* pattern;
+  TextDecoder decoder;
+};
+const std::vector<DecoderTrigger>& decoder_triggers();
+inline constexpr uint32_t trigger_bit(TextDecoder d) { return 1U << static_cast<unsigned>(d); }
+
+// Base64 runs shorter than this are left alone: the encoding of 24 bytes, too short to
+// hide a token with its context, and common as ordinary identifiers.
+inline constexpr std::size_t kMinBase64Run = 32;
+
+}  // namespace tokensweep::decode

@@ -1,0 +1,111 @@
+#include "decode/text_decoders.h"
+
+#include <gtest/gtest.h>
+
+#include "common/base64.h"
+
+namespace tokensweep::decode {
+namespace {
+
+std::string decoded(TextDecoder d, std::string_view in) {
+  std::string out;
+  EXPECT_TRUE(decode_text(d, in, out)) << decoder_name(d) << " did not apply to: " << in.substr(0, 40);
+  return out;
+}
+
+bool applies(TextDecoder d, std::string_view in) {
+  std::string out;
+  return decode_text(d, in, out);
+}
+
+TEST(JsonUnescape, UndoesEveryStringEscape) {
+  EXPECT_EQ(decoded(TextDecoder::kJsonUnescape, R"({\"access_token\":\"a\/b\\c\"}\n\t)"),
+            "{\"access_token\":\"a/b\\c\"}\n\t");
+  EXPECT_EQ(decoded(TextDecoder::kJsonUnescape, R"(\u0041\u00e9\u20ac)"), "A\xC3\xA9\xE2\x82\xAC");
+}
+
+TEST(JsonUnescape, JoinsSurrogatePairs) {
+  EXPECT_EQ(decoded(TextDecoder::kJsonUnescape, R"(\ud83d\ude00)"), "\xF0\x9F\x98\x80");
+}
+
+TEST(JsonUnescape, LeavesBrokenEscapesAndPlainTextAlone) {
+  EXPECT_FALSE(applies(TextDecoder::kJsonUnescape, "no escapes here"));
+  EXPECT_EQ(decoded(TextDecoder::kJsonUnescape, R"(\q \u12 \" \n)"), "\\q \\u12 \" \n");
+  // Source code's "\n" and "\t" alone hide no token: not worth a decoded copy.
+  EXPECT_FALSE(applies(TextDecoder::kJsonUnescape, R"(printf("%d\n\t", x);)"));
+  EXPECT_FALSE(applies(TextDecoder::kJsonUnescape, "trailing backslash \\"));
+}
+
+TEST(Percent, DecodesHexPairsButNotPlus) {
+  EXPECT_EQ(decoded(TextDecoder::kPercent, "access_token%3Dab%2Fc+d%20e"), "access_token=ab/c+d e");
+  EXPECT_EQ(decoded(TextDecoder::kPercent, "%25%32%35"), "%25");  // one level at a time
+  EXPECT_FALSE(applies(TextDecoder::kPercent, "100% sure, %zz"));
+}
+
+TEST(HtmlEntities, DecodesNamedAndNumericEntities) {
+  EXPECT_EQ(decoded(TextDecoder::kHtmlEntities, "&quot;token&quot;: &#39;x&#x2F;y&#47;&amp;"),
+            "\"token\": 'x/y/&");
+  EXPECT_FALSE(applies(TextDecoder::kHtmlEntities, "fish & chips &unknown; &#;"));
+}
+
+TEST(Ansi, RemovesColourCodesThatSplitAToken) {
+  EXPECT_EQ(decoded(TextDecoder::kAnsi, "gho_abc\x1b[31mdef\x1b[0m ghi\x1b]0;title\x07 end\x1b" "7"),
+            "gho_abcdef ghi end");
+  EXPECT_FALSE(applies(TextDecoder::kAnsi, "plain"));
+}
+
+TEST(Base64, ReplacesRunsThatDecodeToText) {
+  const std::string inner = "{\"auth\":\"" + base64_encode("user:secret-token-value-01") + "\"}";
+  const std::string text = "data: " + base64_encode(inner) + " end";
+  EXPECT_EQ(decoded(TextDecoder::kBase64, text), "data: " + inner + " end");
+  // The second level, as a scanner does it on the decoded text.
+  EXPECT_EQ(decoded(TextDecoder::kBase64, inner), "{\"auth\":\"user:secret-token-value-01\"}");
+  EXPECT_EQ(decoded(TextDecoder::kBase64, base64_encode("url safe?>> and more of it!", true, false) + " x"),
+            "url safe?>> and more of it! x");
+}
+
+TEST(Base64, LeavesRandomTokensAndShortRunsAlone) {
+  EXPECT_FALSE(applies(TextDecoder::kBase64, "gho_16C7e42F292c6912E7710c838347Ae178B4a and ThisIsAnIdentifier"));
+  EXPECT_FALSE(applies(TextDecoder::kBase64, base64_encode("short")));
+}
+
+TEST(Names, AreTheOnesFindingsCarry) {
+  EXPECT_STREQ(decoder_name(TextDecoder::kJsonUnescape), "json-unescape");
+  EXPECT_STREQ(decoder_name(TextDecoder::kPercent), "percent");
+  EXPECT_STREQ(decoder_name(TextDecoder::kHtmlEntities), "html-entities");
+  EXPECT_STREQ(decoder_name(TextDecoder::kAnsi), "ansi");
+  EXPECT_STREQ(decoder_name(TextDecoder::kBase64), "base64");
+}
+
+}  // namespace
+}  // namespace tokensweep::decode
+
+namespace tokensweep::decode {
+namespace {
+
+// The vectorised run finder must agree with the plain definition wherever runs fall.
+TEST(Base64, FindsRunsAtEveryAlignment) {
+  const std::string payload = base64_encode("{\"token\":\"some hidden value\"}");
+  for (std::size_t pad = 0; pad < 40; ++pad) {
+    for (const char* filler : {" ", "ab cd ", "xyzxyzxyz-", "\xff\x80"}) {
+      std::string text;
+      while (text.size() < pad) text += filler;
+      text.resize(pad);
+      text += " " + payload + " tail";
+      std::string out;
+      ASSERT_TRUE(decode_text(TextDecoder::kBase64, text, out)) << "pad " << pad;
+      EXPECT_NE(out.find("some hidden value"), std::string::npos) << "pad " << pad;
+    }
+  }
+  // Runs shorter than kMinBase64Run are left alone, wherever they fall.
+  const std::string short_run = base64_encode("twenty-three bytes long");  // 32 characters
+  for (std::size_t pad = 0; pad < 20; ++pad) {
+    std::string out;
+    EXPECT_FALSE(decode_text(TextDecoder::kBase64, std::string(pad, ' ') + short_run.substr(0, 31) + " x", out));
+    EXPECT_TRUE(decode_text(TextDecoder::kBase64, std::string(pad, ' ') + base64_encode("twenty-four bytes long!!") + " x", out))
+        << pad;
+  }
+}
+
+}  // namespace
+}  // namespace tokensweep::decode
