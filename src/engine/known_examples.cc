@@ -6,7 +6,7 @@ namespace tokensweep::engine {
 namespace {
 
 // Compared for equality with the whole secret. Each entry names where it is published.
-constexpr std::array<std::string_view, 38> kExactValues = {
+constexpr std::array<std::string_view, 42> kExactValues = {
     // RFC 6749 §2.3.1–§5.1: authorization code, access and refresh token, client secret,
     // the s6BhdRkqt3:gX1fBat3bV Basic credential and its password, §4.3.2's password.
     "SplxlOBeZQQYbYS6WxSbIA", "2YotnFZFEjr1zCsicMWpAA", "tGzv3JOkF0XG5Qx2TlKWIA",
@@ -38,7 +38,7 @@ constexpr std::array<std::string_view, 38> kExactValues = {
     "abcdef.0123456789abcdef",
     // Words that stand in for a secret in tutorials and sample configs.
     "password", "Password", "PASSWORD", "passw0rd", "secret", "Secret", "SECRET",
-    "changeit", "hunter2",
+    "changeit", "hunter2", "passwd", "Passw0rd", "P@ssw0rd", "p@ssw0rd",
 };
 
 // Looked for anywhere in the secret: the payload of jwt.io's sample token
