@@ -8,6 +8,7 @@
 
 #include "corpus.h"
 #include "engine/engine.h"
+#include "pipeline/scan.h"
 #include "rules/loader.h"
 
 namespace tokensweep::bench {
@@ -23,6 +24,15 @@ const std::shared_ptr<const engine::Engine>& builtin_engine() {
   return engine;
 }
 
+// The same rules with the decoders' triggers, as `tokensweep scan` compiles them.
+const std::shared_ptr<const engine::Engine>& scan_engine() {
+  static const auto engine = [] {
+    auto rules = rules::load_rule_set(true, {});
+    return engine::Engine::compile(std::move(rules).value(), nullptr, pipeline::scan_compile_options()).value();
+  }();
+  return engine;
+}
+
 const std::string& corpus(Shape shape, std::size_t token_every) {
   static std::map<std::pair<int, std::size_t>, std::string> cache;
   auto& c = cache[{static_cast<int>(shape), token_every}];
@@ -30,9 +40,9 @@ const std::string& corpus(Shape shape, std::size_t token_every) {
   return c;
 }
 
-void BM_Engine(benchmark::State& state, Shape shape, std::size_t token_every) {
+void BM_Engine(benchmark::State& state, Shape shape, std::size_t token_every, bool triggers = false) {
   const std::string& data = corpus(shape, token_every);
-  engine::Scanner scanner(builtin_engine());
+  engine::Scanner scanner(triggers ? scan_engine() : builtin_engine());
   std::vector<engine::Match> matches;
   const std::size_t block = 8U << 20;
   for (auto _ : state) {
@@ -103,6 +113,8 @@ void BM_HyperscanBare(benchmark::State& state, Shape shape, std::size_t token_ev
 // Sparse: a token every ~64 KiB. Dense: every ~100 bytes (the confirmation-cost case).
 BENCHMARK_CAPTURE(BM_HyperscanBare, log_sparse, Shape::kLog, 64 << 10)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Engine, log_sparse, Shape::kLog, 64 << 10)->Unit(benchmark::kMillisecond);
+// With the decoders' triggers compiled in: what plain text pays for decoding support.
+BENCHMARK_CAPTURE(BM_Engine, log_sparse_with_triggers, Shape::kLog, 64 << 10, true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_HyperscanBare, source_sparse, Shape::kSource, 64 << 10)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Engine, source_sparse, Shape::kSource, 64 << 10)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_HyperscanBare, log_dense, Shape::kLog, 100)->Unit(benchmark::kMillisecond);

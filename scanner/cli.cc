@@ -38,6 +38,8 @@ int run(int argc, char** argv) {
   scan_cmd->add_option("--color", scan.color, "Colour in text output: auto, always, never")
       ->check(CLI::IsMember({"auto", "always", "never"}));
   scan_cmd->add_flag("--follow-symlinks", scan.follow_symlinks, "Follow symlinks met while walking directories");
+  scan_cmd->add_flag("--no-decode", scan.no_decode,
+                     "Scan the raw bytes only, not their decoded views (JSON escapes, base64, ...)");
   scan_cmd->add_flag("--verbose,-v", scan.verbose, "Progress and engine statistics on stderr (never secrets)");
   scan_cmd->add_option("--broker", scan.broker, "Check each finding against the broker hook(s) in FILE");
   scan_cmd->add_flag("--revoke", scan.revoke, "Revoke findings the broker reports active (needs --broker)");

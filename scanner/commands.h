@@ -20,6 +20,7 @@ struct ScanArgs {
   unsigned threads = 0;
   std::string max_file_size; // "4G", "512M", "0" (no cap)
   bool follow_symlinks = false;
+  bool no_decode = false;
   bool verbose = false;
   std::string broker;        // --broker FILE: check findings through its hooks
   bool revoke = false;       // --revoke: revoke what the broker reports active

@@ -74,6 +74,7 @@ int scan_command(const ScanArgs& args) {
   options.paths = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
   options.threads = args.threads;
   options.walk.follow_symlinks = args.follow_symlinks;
+  options.decode = !args.no_decode;
 
   // The broker file and its hooks' client secrets are read before scanning, so a bad
   // file fails fast; no network traffic happens without --broker, or before the scan.

@@ -87,7 +87,7 @@ void scan_decodings(Worker& w, DecodeState& st, std::string_view text, uint32_t 
 // half its overlap, so a match is reported by exactly one block (engine.h). Each block's
 // decoded views are scanned too; a secret found through several routes is one finding,
 // from the most direct route.
-void scan_input(const source::Input& input, Worker& w, uint64_t max_file_size) {
+void scan_input(const source::Input& input, Worker& w, uint64_t max_file_size, bool decode) {
   engine::Scanner& scanner = w.scanner;
   source::BlockReader& reader = w.reader;
   std::vector<engine::Match>& matches = w.matches;
@@ -120,9 +120,11 @@ void scan_input(const source::Input& input, Worker& w, uint64_t max_file_size) {
     const uint64_t next_base = b.last ? b.base + b.data.size() : b.base + b.data.size() - 2 * margin;
     const uint64_t block_line = collector.next_block_line();
     collector.add_block(b.data, b.base, next_base, matches);
-    decoding.budget = kDecodeBudgetFactor * b.data.size();
-    std::vector<std::string> chain;
-    scan_decodings(w, decoding, b.data, gate(scanner), block_line, chain);
+    if (decode) {
+      decoding.budget = kDecodeBudgetFactor * b.data.size();
+      std::vector<std::string> chain;
+      scan_decodings(w, decoding, b.data, gate(scanner), block_line, chain);
+    }
     scanned = b.base + b.data.size();
     first = false;
     if (b.last) break;
@@ -184,7 +186,7 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   auto work = [&](unsigned w) {
     Worker worker{engine::Scanner(engine), source::BlockReader(block_size, overlap), {}, {}, {}};
     for (std::size_t i = next.fetch_add(1); i < inputs.size(); i = next.fetch_add(1)) {
-      scan_input(inputs[i], worker, options.max_file_size);
+      scan_input(inputs[i], worker, options.max_file_size, options.decode);
     }
     results[w] = std::move(worker.result);
   };

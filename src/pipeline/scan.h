@@ -23,6 +23,7 @@ struct ScanOptions {
   uint64_t max_file_size = kDefaultMaxFileSize;  // bytes scanned per file; 0 = no cap
   std::size_t block_size = kDefaultBlockSize;
   source::WalkOptions walk;
+  bool decode = true;  // scan decoded views (JSON escapes, base64, ...) besides the raw bytes
 };
 
 // Compile options for an engine that scans through the pipeline: the decoders' triggers
