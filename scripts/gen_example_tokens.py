@@ -11,6 +11,8 @@ Usage:
     scripts/gen_example_tokens.py KIND [--count N] [--seed S]
     scripts/gen_example_tokens.py github-pat --count 2 --seed 7
     scripts/gen_example_tokens.py github-pat --bad     # same shape, wrong CRC32 (last char altered)
+    scripts/gen_example_tokens.py prefixed --prefix dop_v1_ --alphabet hex --length 64
+    scripts/gen_example_tokens.py jwt-issuer --issuer https://invented.eu.auth0.com/
 
 The functions are importable too (`import gen_example_tokens as g; g.gh_token(rng, "ghp_")`).
 
@@ -236,6 +238,26 @@ def entra_client_secret(rng: random.Random) -> str:
     return rand_str(rng, alpha, 3) + rng.choice("78") + "Q~" + rand_str(rng, alpha, 34)
 
 
+ALPHABETS = {"base62": BASE62, "hex": "0123456789abcdef", "HEX": "0123456789ABCDEF",
+             "lower": string.ascii_lowercase + string.digits, "upper": UPPER_ALNUM,
+             "letters": string.ascii_letters, "b64url": B64URL, "b64": B64STD, "digits": string.digits}
+
+
+def prefixed(rng: random.Random, prefix: str, alphabet: str = "base62", length: int = 40) -> str:
+    """A provider token that is a literal prefix plus a random body (most of rules/*.yaml)."""
+    return prefix + rand_str(rng, ALPHABETS[alphabet], length)
+
+
+def basic_userpass(rng: random.Random, user: str = "ci-bot") -> str:
+    """base64("user:password"), as in a Docker config `auth` or an .npmrc `_auth`."""
+    return base64.b64encode(f"{user}:{rand_str(rng, BASE62, 20)}".encode()).decode()
+
+
+def jwt_with_issuer(rng: random.Random, iss: str) -> str:
+    """A JWT whose payload names `iss` (issuer-specific rules look for it inside the base64)."""
+    return jwt(rng, {"iss": iss, "sub": fake_uuid(rng), "exp": 4102444800})
+
+
 KINDS = {
     "github-pat": lambda r: gh_token(r, "ghp_"),
     "github-oauth": lambda r: gh_token(r, "gho_"),
@@ -269,6 +291,12 @@ KINDS = {
     "microsoft-user-code": microsoft_user_code,
     "microsoft-refresh": microsoft_refresh_token,
     "entra-client-secret": entra_client_secret,
+    "docker-auth": basic_userpass,
+    "k8s-bootstrap": lambda r: rand_str(r, ALPHABETS["lower"], 6) + "." + rand_str(r, ALPHABETS["lower"], 16),
+    "azure-devops-pat": lambda r: rand_str(r, BASE62, 76) + "AZDO" + rand_str(r, BASE62, 4),
+    "stripe-live": lambda r: prefixed(r, "sk_live_", "base62", 99),
+    "openai-project": lambda r: prefixed(r, "sk-proj-", "b64url", 74) + "T3BlbkFJ" + rand_str(r, B64URL, 74),
+    "anthropic": lambda r: prefixed(r, "sk-ant-api03-", "b64url", 93) + "AA",
     "jwt": lambda r: jwt(r, {"iss": "https://auth.invented.test/", "sub": fake_uuid(r),
                              "aud": "invented-api", "exp": 1893456000}),
 }
@@ -280,14 +308,26 @@ def main() -> int:
     ap.add_argument("--count", type=int, default=1)
     ap.add_argument("--seed", type=int, default=None, help="make the output reproducible")
     ap.add_argument("--bad", action="store_true", help="break the checksum (checksummed kinds only)")
+    ap.add_argument("--prefix", help="kind 'prefixed': the literal prefix (e.g. dop_v1_)")
+    ap.add_argument("--alphabet", default="base62", choices=sorted(ALPHABETS), help="kind 'prefixed'")
+    ap.add_argument("--length", type=int, default=40, help="kind 'prefixed': body length")
+    ap.add_argument("--issuer", help="kind 'jwt-issuer': the iss claim")
     args = ap.parse_args()
     if args.kind == "list":
-        print("\n".join(sorted(KINDS)))
+        print("\n".join(sorted(KINDS) + ["prefixed (--prefix P --alphabet A --length N)", "jwt-issuer (--issuer URL)"]))
+        return 0
+    rng = random.Random(args.seed)
+    if args.kind in ("prefixed", "jwt-issuer"):
+        if (args.prefix if args.kind == "prefixed" else args.issuer) is None:
+            print(f"kind {args.kind!r} needs --{'prefix' if args.kind == 'prefixed' else 'issuer'}", file=sys.stderr)
+            return 2
+        for _ in range(args.count):
+            print(prefixed(rng, args.prefix, args.alphabet, args.length) if args.kind == "prefixed"
+                  else jwt_with_issuer(rng, args.issuer))
         return 0
     if args.kind not in KINDS:
         print(f"unknown kind {args.kind!r}; try 'list'", file=sys.stderr)
         return 2
-    rng = random.Random(args.seed)
     for _ in range(args.count):
         tok = KINDS[args.kind](rng)
         print(break_checksum(tok) if args.bad else tok)
