@@ -40,7 +40,6 @@ struct Task {
 struct HookWork {
   Hook* hook = nullptr;
   std::vector<Task> tasks;
-  std::unordered_map<std::string, std::size_t> by_fingerprint;
 };
 
 class HookRun {
@@ -155,24 +154,42 @@ RunSummary Client::run(report::Report& report, const RunOptions& options) {
   std::vector<HookWork> work(hooks_.size());
   for (std::size_t h = 0; h < hooks_.size(); ++h) work[h].hook = hooks_[h].get();
 
-  // Route: the first hook whose match claims the finding; one task per distinct secret.
+  // Route each distinct secret once. A secret that a provider-specific rule recognised
+  // (github, slack, ...) goes only where such a finding is claimed, even if a generic
+  // rule also saw it: a GitHub token must never reach a hook that claims only `generic`.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_fingerprint;
+  std::vector<std::string> order;
   for (std::size_t i = 0; i < report.findings.size(); ++i) {
-    report::Finding& f = report.findings[i];
-    std::size_t h = 0;
-    while (h < hooks_.size() && !hooks_[h]->config().match.claims(f)) ++h;
-    if (h == hooks_.size()) {
-      ++summary.unclaimed_findings;
+    auto [it, fresh] = by_fingerprint.try_emplace(report.findings[i].fingerprint);
+    if (fresh) order.push_back(report.findings[i].fingerprint);
+    it->second.push_back(i);
+  }
+  for (const auto& fingerprint : order) {
+    const std::vector<std::size_t>& indices = by_fingerprint[fingerprint];
+    bool specific = false;
+    for (std::size_t i : indices) specific |= report.findings[i].provider != "generic";
+    std::size_t hook = hooks_.size(), via = 0;
+    for (std::size_t h = 0; h < hooks_.size() && hook == hooks_.size(); ++h) {
+      for (std::size_t i : indices) {
+        const report::Finding& f = report.findings[i];
+        if ((!specific || f.provider != "generic") && hooks_[h]->config().match.claims(f)) {
+          hook = h;
+          via = i;
+          break;
+        }
+      }
+    }
+    if (hook == hooks_.size()) {
+      summary.unclaimed_findings += indices.size();
       continue;
     }
-    HookWork& w = work[h];
-    auto [it, fresh] = w.by_fingerprint.emplace(f.fingerprint, w.tasks.size());
-    if (fresh) {
-      Task t;
-      t.item = Item{f.fingerprint, f.kind, f.provider, f.rule_id, {}};
-      if (w.hook->needs_secret() && f.secret) t.item.secret = f.secret->reveal(SecretBytes::RevealKey{});
-      w.tasks.push_back(std::move(t));
-    }
-    w.tasks[it->second].findings.push_back(i);
+    HookWork& w = work[hook];
+    const report::Finding& f = report.findings[via];
+    Task t;
+    t.item = Item{f.fingerprint, f.kind, f.provider, f.rule_id, {}};
+    if (w.hook->needs_secret() && f.secret) t.item.secret = f.secret->reveal(SecretBytes::RevealKey{});
+    t.findings = indices;
+    w.tasks.push_back(std::move(t));
   }
 
   std::vector<std::thread> threads;

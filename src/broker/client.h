@@ -3,7 +3,9 @@
 // secret (SecretBytes::RevealKey), and only to hand it to the hook that claims it.
 //
 //   - A finding goes to the first hook, in file order, whose match claims it; a
-//     finding no hook claims keeps status `unchecked`.
+//     finding no hook claims keeps status `unchecked`. When a provider-specific rule
+//     (not `generic`) found a secret, only those findings route it: a GitHub token also
+//     seen by a generic rule still never reaches a hook that claims only `generic`.
 //   - Each distinct secret (fingerprint) is checked once per hook per run, however
 //     often it was found; every finding of it gets the verdict.
 //   - Hooks run at the same time; each has at most `concurrency` calls in flight.
