@@ -7,6 +7,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "decode/archive.h"
 #include "decode/text_decoders.h"
 #include "report/collector.h"
 #include "source/block_reader.h"
@@ -17,6 +18,9 @@ namespace {
 // Decodings of decodings: base64 inside JSON inside base64 (a Kubernetes
 // .dockerconfigjson) is three levels.
 constexpr std::size_t kMaxTextDecodeDepth = 3;
+// An archive inside an archive inside ... this many levels is scanned; deeper ones are
+// scanned as raw bytes, with a diagnostic (a 10,000-deep nesting ends quickly).
+constexpr std::size_t kMaxArchiveDepth = 8;
 // All decoded views of one block together may hold at most this many times its bytes.
 constexpr uint64_t kDecodeBudgetFactor = 16;
 
@@ -29,115 +33,146 @@ struct WorkerResult {
 };
 
 // Per worker: the engine's scanner and the buffers reused for every input.
+// Per worker: the engine's scanner and the buffers reused for every input.
 struct Worker {
   engine::Scanner scanner;
-  source::BlockReader reader;
+  std::size_t block_size;
+  std::size_t overlap;
+  uint64_t max_file_size;
+  bool decode;
+  std::vector<std::unique_ptr<source::BlockReader>> readers;  // one per archive nesting level
   std::vector<engine::Match> matches;
-  std::vector<std::string> decoded;  // one buffer per decoding depth
+  std::vector<std::string> decoded;  // one buffer per text-decoding depth
   WorkerResult result;
+
+  source::BlockReader& reader(std::size_t depth) {
+    while (readers.size() <= depth) readers.push_back(std::make_unique<source::BlockReader>(block_size, overlap));
+    return *readers[depth];
+  }
 };
 
-// The decoded views of one block of one input, and the bytes they may cost.
-struct DecodeState {
-  const source::Input& input;
-  std::vector<report::Finding> findings;
-  uint64_t budget = 0;
-  bool budget_hit = false;
+// One stream being scanned (a file, stdin, an archive member): where its findings go.
+struct Stream {
+  std::string path;                   // with '!' for archive members
+  std::vector<std::string> decoders;  // how its bytes were produced, outermost first
+  uint64_t limit = 0;                 // bytes to scan at most (0: all)
+  std::vector<report::Finding> decoded_findings;  // found in text decodings of its blocks
+  uint64_t decode_budget = 0;
+  bool decode_budget_hit = false;
 };
 
-// Scans every text decoding of `text` that changes it, and their decodings in turn, up
-// to kMaxTextDecodeDepth, through the same engine. `chain` names the decoders so far.
 // The decoders worth trying on what `scanner` just scanned: those whose trigger it saw,
 // or all of them with an engine compiled without triggers.
 uint32_t gate(const engine::Scanner& scanner) {
   return scanner.engine().has_triggers() ? scanner.triggers() : ~0U;
 }
 
-// `triggers`: what the scan of `text` saw (engine::Scanner::triggers()); a decoder whose
-// trigger is absent is not tried.
-void scan_decodings(Worker& w, DecodeState& st, std::string_view text, uint32_t triggers, uint64_t first_line,
-                    std::vector<std::string>& chain) {
-  const std::size_t depth = chain.size();
+// Scans every text decoding of `text` that changes it, and their decodings in turn, up
+// to kMaxTextDecodeDepth, through the same engine. `chain` names the decoders so far;
+// `triggers` is what the scan of `text` saw (a decoder whose trigger is absent is skipped).
+void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t triggers, uint64_t first_line,
+                    std::vector<std::string>& chain, std::size_t depth) {
   if (depth >= kMaxTextDecodeDepth) return;
   if (w.decoded.size() <= depth) w.decoded.resize(depth + 1);
   for (const decode::TextDecoder d : decode::kTextDecoders) {
     if ((triggers & decode::trigger_bit(d)) == 0) continue;
     std::string& buf = w.decoded[depth];
     if (!decode::decode_text(d, text, buf)) continue;
-    if (buf.size() > st.budget) {
-      st.budget_hit = true;
+    if (buf.size() > st.decode_budget) {
+      st.decode_budget_hit = true;
       return;
     }
-    st.budget -= buf.size();
-    chain.emplace_back(decode::decoder_name(d));
+    st.decode_budget -= buf.size();
     w.matches.clear();
-    if (!w.scanner.scan(buf, w.matches)) {
-      chain.pop_back();
-      continue;
-    }
-    report::FindingCollector collector(w.scanner.engine().rules(), st.input.path, chain, first_line);
+    if (!w.scanner.scan(buf, w.matches)) continue;
+    chain.emplace_back(decode::decoder_name(d));
+    report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, first_line);
     collector.add_block(buf, 0, buf.size(), w.matches);
-    for (auto& f : collector.take()) st.findings.push_back(std::move(f));
-    scan_decodings(w, st, buf, gate(w.scanner), first_line, chain);
+    for (auto& f : collector.take()) st.decoded_findings.push_back(std::move(f));
+    scan_decodings(w, st, buf, gate(w.scanner), first_line, chain, depth + 1);
     chain.pop_back();
   }
 }
 
-// Scans one input in blocks; a block after the first owns matches ending at or past
-// half its overlap, so a match is reported by exactly one block (engine.h). Each block's
-// decoded views are scanned too; a secret found through several routes is one finding,
-// from the most direct route.
-void scan_input(const source::Input& input, Worker& w, uint64_t max_file_size, bool decode) {
+void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archive_depth);
+
+// `first` is the head of an archive already read from `reader`: hands the whole stream to
+// libarchive and scans each member as a stream of its own.
+void scan_archive(Worker& w, source::BlockReader& reader, std::string_view first, const Stream& outer,
+                  std::size_t archive_depth) {
+  PrefixedSource whole(first, reader.source());
+  decode::ArchiveLimits limits;
+  const Status st = decode::read_archive(first, whole, limits, [&](const decode::ArchiveMember& m, ByteSource& member) {
+    Stream inner;
+    inner.path = m.name.empty() ? outer.path : outer.path + "!" + m.name;
+    inner.decoders = outer.decoders;
+    inner.decoders.insert(inner.decoders.end(), m.decoders.begin(), m.decoders.end());
+    inner.limit = w.max_file_size;
+    scan_stream(w, member, std::move(inner), archive_depth + 1);
+  });
+  if (!st) w.result.diagnostics.push_back(Diagnostic::from(st.error(), outer.path));
+}
+
+// Scans one stream in blocks; a block after the first owns matches ending at or past half
+// its overlap, so a match is reported by exactly one block (engine.h). Each block's
+// decoded views are scanned too, and a secret found through several routes is one
+// finding, from the most direct route. A stream that is an archive is scanned member by
+// member instead, up to kMaxArchiveDepth levels of nesting.
+void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archive_depth) {
   engine::Scanner& scanner = w.scanner;
-  source::BlockReader& reader = w.reader;
-  std::vector<engine::Match>& matches = w.matches;
+  source::BlockReader& reader = w.reader(archive_depth);
   WorkerResult& out = w.result;
-  DecodeState decoding{input, {}, 0, false};
-  const uint64_t limit = input.type == source::InputType::kFile ? max_file_size : 0;
-  if (auto st = reader.open(input.open_path, limit); !st) {
-    out.diagnostics.push_back(Diagnostic::from(st.error(), input.path));
-    return;
-  }
+  reader.open(bytes, stream.limit);
   const uint64_t margin = scanner.engine().max_window();
-  report::FindingCollector collector(scanner.engine().rules(), input.path);
+  report::FindingCollector collector(scanner.engine().rules(), stream.path, stream.decoders);
   uint64_t scanned = 0;
   bool first = true;
   while (true) {
     auto block = reader.next();
     if (!block) {
-      out.diagnostics.push_back(Diagnostic::from(block.error(), input.path));
+      out.diagnostics.push_back(Diagnostic::from(block.error(), stream.path));
       break;
     }
     const source::Block& b = block.value();
+    if (first && w.decode && decode::looks_like_archive(b.data)) {
+      if (archive_depth < kMaxArchiveDepth) {
+        scan_archive(w, reader, b.data, stream, archive_depth);
+        return;
+      }
+      out.diagnostics.push_back({stream.path, "limit",
+                                 "archives nested deeper than " + std::to_string(kMaxArchiveDepth) +
+                                     " levels; this one was scanned as raw bytes",
+                                 true});
+    }
     if (b.data.empty() && !first) break;
-    matches.clear();
+    w.matches.clear();
     const uint64_t own_begin = first ? 0 : margin;
     const uint64_t own_end = b.last ? UINT64_MAX : b.data.size() - margin;
-    if (auto st = scanner.scan(b.data, matches, own_begin, own_end); !st) {
-      out.diagnostics.push_back(Diagnostic::from(st.error(), input.path));
+    if (auto st = scanner.scan(b.data, w.matches, own_begin, own_end); !st) {
+      out.diagnostics.push_back(Diagnostic::from(st.error(), stream.path));
       break;
     }
     const uint64_t next_base = b.last ? b.base + b.data.size() : b.base + b.data.size() - 2 * margin;
     const uint64_t block_line = collector.next_block_line();
-    collector.add_block(b.data, b.base, next_base, matches);
-    if (decode) {
-      decoding.budget = kDecodeBudgetFactor * b.data.size();
-      std::vector<std::string> chain;
-      scan_decodings(w, decoding, b.data, gate(scanner), block_line, chain);
+    collector.add_block(b.data, b.base, next_base, w.matches);
+    if (w.decode) {
+      stream.decode_budget = kDecodeBudgetFactor * b.data.size();
+      std::vector<std::string> chain = stream.decoders;
+      scan_decodings(w, stream, b.data, gate(scanner), block_line, chain, 0);
     }
     scanned = b.base + b.data.size();
     first = false;
     if (b.last) break;
   }
-  reader.close();
+  if (!reader.status()) out.diagnostics.push_back(Diagnostic::from(reader.status().error(), stream.path));
   if (reader.truncated()) {
-    out.diagnostics.push_back({input.path, "limit",
+    out.diagnostics.push_back({stream.path, "limit",
                                "larger than --max-file-size; only the first " + std::to_string(scanned) +
                                    " bytes were scanned",
                                true});
   }
-  if (decoding.budget_hit) {
-    out.diagnostics.push_back({input.path, "limit",
+  if (stream.decode_budget_hit) {
+    out.diagnostics.push_back({stream.path, "limit",
                                "decoded content exceeded " + std::to_string(kDecodeBudgetFactor) +
                                    "x the input; some nested encodings were not decoded",
                                true});
@@ -151,15 +186,29 @@ void scan_input(const source::Input& input, Worker& w, uint64_t max_file_size, b
     out.findings.push_back(std::move(f));
   }
   // Decoded routes add only secrets the plain bytes did not show (shallowest route first).
-  std::stable_sort(decoding.findings.begin(), decoding.findings.end(),
+  std::stable_sort(stream.decoded_findings.begin(), stream.decoded_findings.end(),
                    [](const auto& a, const auto& b) { return a.decoders.size() < b.decoders.size(); });
-  for (auto& f : decoding.findings) {
+  for (auto& f : stream.decoded_findings) {
     if (!seen.insert(f.fingerprint).second) {
       ++out.duplicates;
       continue;
     }
     out.findings.push_back(std::move(f));
   }
+}
+
+void scan_input(const source::Input& input, Worker& w) {
+  FdSource file;
+  if (auto st = file.open(input.open_path); !st) {
+    w.result.diagnostics.push_back(Diagnostic::from(st.error(), input.path));
+    return;
+  }
+  Stream stream;
+  stream.path = input.path;
+  // Files are capped by --max-file-size; a stream (stdin, a named pipe) is read to its end.
+  stream.limit = input.type == source::InputType::kFile ? w.max_file_size : 0;
+  scan_stream(w, file, std::move(stream), 0);
+  w.reader(0).close();
 }
 
 }  // namespace
@@ -184,9 +233,9 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   std::atomic<std::size_t> next{0};
   std::vector<WorkerResult> results(threads);
   auto work = [&](unsigned w) {
-    Worker worker{engine::Scanner(engine), source::BlockReader(block_size, overlap), {}, {}, {}};
+    Worker worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode, {}, {}, {}, {}};
     for (std::size_t i = next.fetch_add(1); i < inputs.size(); i = next.fetch_add(1)) {
-      scan_input(inputs[i], worker, options.max_file_size, options.decode);
+      scan_input(inputs[i], worker);
     }
     results[w] = std::move(worker.result);
   };

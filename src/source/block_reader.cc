@@ -1,10 +1,6 @@
 #include "source/block_reader.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cassert>
-#include <cerrno>
 #include <cstring>
 
 namespace tokensweep::source {
@@ -17,14 +13,19 @@ BlockReader::BlockReader(std::size_t block_size, std::size_t overlap)
 BlockReader::~BlockReader() { close(); }
 
 void BlockReader::close() {
-  if (own_fd_ && fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-  own_fd_ = false;
+  file_.close();
+  source_ = nullptr;
 }
 
 Status BlockReader::open(const std::string& path, uint64_t limit) {
   close();
-  path_ = path;
+  if (auto st = file_.open(path); !st) return st;
+  open(file_, limit);
+  return Status::ok();
+}
+
+void BlockReader::open(ByteSource& source, uint64_t limit) {
+  source_ = &source;
   filled_ = 0;
   base_ = 0;
   consumed_ = 0;
@@ -32,16 +33,7 @@ Status BlockReader::open(const std::string& path, uint64_t limit) {
   eof_ = false;
   started_ = false;
   truncated_ = false;
-  if (path == "-") {
-    fd_ = STDIN_FILENO;
-    own_fd_ = false;
-  } else {
-    // O_NONBLOCK would make a FIFO open return at once; we want to wait for its writer.
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-    if (fd_ < 0) return make_error(ErrorCode::kIo, std::string("cannot open: ") + std::strerror(errno), path);
-    own_fd_ = true;
-  }
-  return Status::ok();
+  deferred_ = Status::ok();
 }
 
 Result<Block> BlockReader::next() {
@@ -56,6 +48,7 @@ Result<Block> BlockReader::next() {
   started_ = true;
   // Allocated on first use and kept: one block buffer per worker, reused for every input.
   if (buffer_.size() < block_size_) buffer_.resize(block_size_);
+  const std::size_t fresh_from = filled_;  // bytes before this are the overlap, already seen
 
   while (filled_ < block_size_) {
     std::size_t want = block_size_ - filled_;
@@ -63,25 +56,29 @@ Result<Block> BlockReader::next() {
       if (consumed_ >= limit_) {
         // Is there more than the cap? One probe byte tells, without keeping it.
         char probe = 0;
-        ssize_t n;
-        do { n = ::read(fd_, &probe, 1); } while (n < 0 && errno == EINTR);
-        truncated_ = n > 0;
+        auto n = source_->read(&probe, 1);
+        truncated_ = n.has_value() && n.value() > 0;
         eof_ = true;
         break;
       }
       want = static_cast<std::size_t>(std::min<uint64_t>(want, limit_ - consumed_));
     }
-    const ssize_t n = ::read(fd_, buffer_.data() + filled_, want);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return make_error(ErrorCode::kIo, std::string("read failed: ") + std::strerror(errno), path_);
+    auto got = source_->read(buffer_.data() + filled_, want);
+    if (!got) {
+      // What was read before the failure is still scanned (a truncated gzip keeps its
+      // head): the block ends here and the error waits in status().
+      if (filled_ == fresh_from) return got.error();
+      deferred_ = got.error();
+      eof_ = true;
+      break;
     }
+    const std::size_t n = got.value();
     if (n == 0) {
       eof_ = true;
       break;
     }
-    filled_ += static_cast<std::size_t>(n);
-    consumed_ += static_cast<uint64_t>(n);
+    filled_ += n;
+    consumed_ += n;
   }
   return Block{{buffer_.data(), filled_}, base_, eof_};
 }

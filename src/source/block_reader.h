@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "common/byte_source.h"
 
 namespace tokensweep::source {
 
@@ -30,10 +31,16 @@ class BlockReader {
 
   // Opens `path` ("-" for stdin). At most `limit` bytes are read (0: no limit).
   Status open(const std::string& path, uint64_t limit);
+  // Reads from `source`, which must outlive the reading.
+  void open(ByteSource& source, uint64_t limit);
+  // The source being read (to hand the stream on, e.g. to an archive reader).
+  ByteSource& source() { return *source_; }
   // The next block; an empty, last block at end of input. Fails on a read error.
   Result<Block> next();
   // True when the input had more bytes than `limit` (known once the last block is read).
   bool truncated() const { return truncated_; }
+  // A read error that ended the input after some of its bytes were delivered.
+  const Status& status() const { return deferred_; }
   void close();
 
  private:
@@ -44,12 +51,12 @@ class BlockReader {
   uint64_t base_ = 0;
   uint64_t consumed_ = 0;    // bytes read from the input so far
   uint64_t limit_ = 0;
-  int fd_ = -1;
-  bool own_fd_ = false;
+  FdSource file_;
+  ByteSource* source_ = nullptr;
   bool eof_ = false;
   bool started_ = false;
   bool truncated_ = false;
-  std::string path_;
+  Status deferred_;
 };
 
 }  // namespace tokensweep::source
