@@ -52,6 +52,16 @@ long hex4(std::string_view s, std::size_t i) {
 }
 
 // RFC 8259 §7: \" \\ \/ \b \f \n \r \t and \uXXXX, with UTF-16 surrogate pairs.
+// Starts a decoded copy: false when nothing is encoded (`first` is npos); otherwise `out`
+// holds the untouched text before the first encoded byte.
+bool start_copy(std::string_view in, std::size_t first, std::string& out) {
+  if (first == std::string_view::npos) return false;
+  out.clear();
+  out.reserve(in.size());
+  out.append(in.substr(0, first));
+  return true;
+}
+
 // The first backslash that starts an escape JSON writers put around or inside a token
 // (\" \/ \\ \uXXXX), or npos. "\n" alone hides nothing, and source code is full of it.
 std::size_t first_json_escape(std::string_view in) {
@@ -68,10 +78,7 @@ std::size_t first_json_escape(std::string_view in) {
 
 bool json_unescape(std::string_view in, std::string& out) {
   const std::size_t first = first_json_escape(in);
-  if (first == std::string_view::npos) return false;
-  out.clear();
-  out.reserve(in.size());
-  out.append(in.substr(0, first));
+  if (!start_copy(in, first, out)) return false;
   bool changed = false;
   for (std::size_t i = first; i < in.size(); ++i) {
     const char c = in[i];
@@ -142,10 +149,7 @@ std::size_t first_percent_escape(std::string_view in) {
 
 bool percent_decode(std::string_view in, std::string& out) {
   const std::size_t first = first_percent_escape(in);
-  if (first == std::string_view::npos) return false;
-  out.clear();
-  out.reserve(in.size());
-  out.append(in.substr(0, first));
+  if (!start_copy(in, first, out)) return false;
   bool changed = false;
   for (std::size_t i = first; i < in.size(); ++i) {
     if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
@@ -186,11 +190,8 @@ std::size_t first_entity(std::string_view in) {
 
 bool html_unescape(std::string_view in, std::string& out) {
   const std::size_t first = first_entity(in);
-  if (first == std::string_view::npos) return false;
+  if (!start_copy(in, first, out)) return false;
   const auto& kNamed = kNamedEntities;
-  out.clear();
-  out.reserve(in.size());
-  out.append(in.substr(0, first));
   bool changed = false;
   for (std::size_t i = first; i < in.size(); ++i) {
     if (in[i] != '&') {
@@ -233,11 +234,9 @@ bool html_unescape(std::string_view in, std::string& out) {
 // escapes. A token split by a colour code comes out whole.
 bool ansi_strip(std::string_view in, std::string& out) {
   const void* esc = std::memchr(in.data(), '\x1b', in.size());
-  if (esc == nullptr) return false;
-  const auto first = static_cast<std::size_t>(static_cast<const char*>(esc) - in.data());
-  out.clear();
-  out.reserve(in.size());
-  out.append(in.substr(0, first));
+  const std::size_t first =
+      esc == nullptr ? std::string_view::npos : static_cast<std::size_t>(static_cast<const char*>(esc) - in.data());
+  if (!start_copy(in, first, out)) return false;
   bool changed = false;
   for (std::size_t i = first; i < in.size(); ++i) {
     if (in[i] != '\x1b' || i + 1 >= in.size()) {
