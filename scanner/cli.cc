@@ -67,6 +67,13 @@ int run(int argc, char** argv) {
   add_rule_options(*explain_cmd, explain_sources);
   explain_cmd->add_option("id", explain_id, "Rule id")->required();
 
+  RedactArgs redact;
+  auto* redact_cmd = app.add_subcommand(
+      "redact", "Copy FILE (or stdin) to stdout with every secret replaced by [REDACTED:<rule>:<fingerprint>]");
+  redact_cmd->add_option("input", redact.input, "FILE, or '-' for stdin (default)");
+  redact_cmd->add_option("--in-place", redact.in_place, "Rewrite FILE itself (atomically, keeping mode and owner)");
+  add_rule_options(*redact_cmd, redact.rules);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -77,6 +84,7 @@ int run(int argc, char** argv) {
   }
 
   if (*scan_cmd) return scan_command(scan);
+  if (*redact_cmd) return redact_command(redact);
   if (*list_cmd) return rules_list_command(list_sources, list_format);
   if (*check_cmd) return rules_check_command(check_sources, check_paths);
   if (*explain_cmd) return rules_explain_command(explain_sources, explain_id);

@@ -1,8 +1,12 @@
 // The subcommands behind cli::run. Each returns the process exit status.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "common/result.h"
+#include "engine/engine.h"
 
 namespace tokensweep::cli {
 
@@ -28,10 +32,21 @@ struct ScanArgs {
   bool require_broker = false;  // --require-broker: any `unknown` fails the scan (exit 2)
 };
 
+struct RedactArgs {
+  RuleSources rules;
+  std::string input = "-";   // FILE or '-' for stdin
+  std::string in_place;      // --in-place FILE
+};
+
 int scan_command(const ScanArgs& args);
+int redact_command(const RedactArgs& args);
 int rules_list_command(const RuleSources& sources, const std::string& format);
 int rules_check_command(const RuleSources& sources, const std::vector<std::string>& paths);
 int rules_explain_command(const RuleSources& sources, const std::string& id);
+
+// The rules compiled for scanning (with the decoders' triggers); bad rules are printed,
+// one per line, and returned as the error.
+Result<std::shared_ptr<const engine::Engine>> load_engine(const RuleSources& sources);
 
 // "tokensweep: message" on stderr.
 void print_error(const std::string& message);
