@@ -1,10 +1,11 @@
 // The ceiling: Hyperscan alone over a file with the built-in rules' patterns (the same
 // flags the engine uses), a callback that only counts, 8 MiB reads. `hs_bare FILE`
-// prints the hit count; time it from outside.
+// prints the seconds the reading and scanning took (not the compile) and the hit count.
 #include <fcntl.h>
 #include <hs/hs.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <vector>
 
@@ -39,11 +40,14 @@ int main(int argc, char** argv) {
     ++*static_cast<unsigned long long*>(ctx);
     return 0;
   };
+  // Timed from here: the compile above is not part of the ceiling.
+  const auto started = std::chrono::steady_clock::now();
   ssize_t n;
   while ((n = ::read(fd, buf.data(), buf.size())) > 0) {
     hs_scan(db, buf.data(), static_cast<unsigned>(n), 0, scratch, count, &hits);
   }
-  std::printf("%llu\n", hits);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::printf("%.6f %llu\n", seconds, hits);
   hs_free_scratch(scratch);
   hs_free_database(db);
   return 0;

@@ -52,6 +52,15 @@ long hex4(std::string_view s, std::size_t i) {
 }
 
 // RFC 8259 §7: \" \\ \/ \b \f \n \r \t and \uXXXX, with UTF-16 surrogate pairs.
+// Appends in[i, next) to `out`, where `next` is the next `c` at or after i (or the end),
+// and returns `next`: the plain stretches between escapes are copied in bulk.
+std::size_t copy_until(std::string_view in, std::size_t i, char c, std::string& out) {
+  const void* hit = std::memchr(in.data() + i, c, in.size() - i);
+  const std::size_t next = hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - in.data()) : in.size();
+  out.append(in.data() + i, next - i);
+  return next;
+}
+
 // Starts a decoded copy: false when nothing is encoded (`first` is npos); otherwise `out`
 // holds the untouched text before the first encoded byte.
 bool start_copy(std::string_view in, std::size_t first, std::string& out) {
@@ -81,8 +90,10 @@ bool json_unescape(std::string_view in, std::string& out) {
   if (!start_copy(in, first, out)) return false;
   bool changed = false;
   for (std::size_t i = first; i < in.size(); ++i) {
+    i = copy_until(in, i, '\\', out);
+    if (i >= in.size()) break;
     const char c = in[i];
-    if (c != '\\' || i + 1 >= in.size()) {
+    if (i + 1 >= in.size()) {
       out += c;
       continue;
     }
@@ -152,7 +163,9 @@ bool percent_decode(std::string_view in, std::string& out) {
   if (!start_copy(in, first, out)) return false;
   bool changed = false;
   for (std::size_t i = first; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
+    i = copy_until(in, i, '%', out);
+    if (i >= in.size()) break;
+    if (i + 2 < in.size() && hex_value(in[i + 1]) >= 0 && hex_value(in[i + 2]) >= 0) {
       out += static_cast<char>(hex_value(in[i + 1]) * 16 + hex_value(in[i + 2]));
       i += 2;
       changed = true;
@@ -194,10 +207,8 @@ bool html_unescape(std::string_view in, std::string& out) {
   const auto& kNamed = kNamedEntities;
   bool changed = false;
   for (std::size_t i = first; i < in.size(); ++i) {
-    if (in[i] != '&') {
-      out += in[i];
-      continue;
-    }
+    i = copy_until(in, i, '&', out);
+    if (i >= in.size()) break;
     const std::string_view rest = in.substr(i + 1, 12);
     bool done = false;
     for (const auto& n : kNamed) {
@@ -239,7 +250,9 @@ bool ansi_strip(std::string_view in, std::string& out) {
   if (!start_copy(in, first, out)) return false;
   bool changed = false;
   for (std::size_t i = first; i < in.size(); ++i) {
-    if (in[i] != '\x1b' || i + 1 >= in.size()) {
+    i = copy_until(in, i, '\x1b', out);
+    if (i >= in.size()) break;
+    if (i + 1 >= in.size()) {
       out += in[i];
       continue;
     }
