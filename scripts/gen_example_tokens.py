@@ -78,9 +78,10 @@ def gh_token(rng: random.Random, prefix: str) -> str:
 
 
 def break_checksum(token: str) -> str:
-    """Alter the last character so the CRC32 no longer matches."""
+    """Alter the last character so the CRC32 no longer matches (hex stays hex)."""
     last = token[-1]
-    repl = BASE62[(BASE62.index(last) + 1) % 62]
+    alphabet = "0123456789abcdef" if token.startswith("glsa_") else BASE62
+    repl = alphabet[(alphabet.index(last) + 1) % len(alphabet)]
     return token[:-1] + repl
 
 
@@ -248,6 +249,12 @@ def prefixed(rng: random.Random, prefix: str, alphabet: str = "base62", length: 
     return prefix + rand_str(rng, ALPHABETS[alphabet], length)
 
 
+def grafana_sa_token(rng: random.Random) -> str:
+    """Grafana service-account token: glsa_ + 32 base62 + _ + CRC32 of the head, little-endian hex."""
+    head = "glsa_" + rand_str(rng, BASE62, 32)
+    return head + "_" + (zlib.crc32(head.encode()) & 0xFFFFFFFF).to_bytes(4, "little").hex()
+
+
 def basic_userpass(rng: random.Random, user: str = "ci-bot") -> str:
     """base64("user:password"), as in a Docker config `auth` or an .npmrc `_auth`."""
     return base64.b64encode(f"{user}:{rand_str(rng, BASE62, 20)}".encode()).decode()
@@ -292,6 +299,7 @@ KINDS = {
     "microsoft-refresh": microsoft_refresh_token,
     "entra-client-secret": entra_client_secret,
     "docker-auth": basic_userpass,
+    "grafana-sa": grafana_sa_token,
     "k8s-bootstrap": lambda r: rand_str(r, ALPHABETS["lower"], 6) + "." + rand_str(r, ALPHABETS["lower"], 16),
     "azure-devops-pat": lambda r: rand_str(r, BASE62, 76) + "AZDO" + rand_str(r, BASE62, 4),
     "stripe-live": lambda r: prefixed(r, "sk_live_", "base62", 99),

@@ -83,6 +83,22 @@ bool base64_userpass_ok(std::string_view encoded) {
   return !is_placeholder(text.substr(colon + 1), "");
 }
 
+bool grafana_crc32_ok(std::string_view token) {
+  const auto underscore = token.rfind('_');
+  if (underscore == std::string_view::npos || token.size() - underscore - 1 != 8) return false;
+  const std::string_view head = token.substr(0, underscore);
+  uint32_t crc = static_cast<uint32_t>(
+      crc32(0L, reinterpret_cast<const Bytef*>(head.data()), static_cast<uInt>(head.size())));
+  // Grafana's satokengen prints the checksum's bytes in little-endian order as hex.
+  constexpr std::string_view kHex = "0123456789abcdef";
+  std::string expected;
+  for (int i = 0; i < 4; ++i, crc >>= 8) {
+    expected += kHex[(crc >> 4) & 0xF];
+    expected += kHex[crc & 0xF];
+  }
+  return token.substr(underscore + 1) == expected;
+}
+
 Validation validate(rules::Validator validator, std::string_view secret, int64_t now) {
   switch (validator) {
     case rules::Validator::kNone:
@@ -94,6 +110,8 @@ Validation validate(rules::Validator validator, std::string_view secret, int64_t
       return validate_jwt(secret, now);
     case rules::Validator::kBase64UserPass:
       return {base64_userpass_ok(secret) ? Verdict::kValid : Verdict::kInvalid, {}};
+    case rules::Validator::kGrafanaCrc32:
+      return {grafana_crc32_ok(secret) ? Verdict::kValid : Verdict::kInvalid, {}};
   }
   return {Verdict::kUnchecked, {}};
 }

@@ -36,6 +36,10 @@ Validation validate_jwt(std::string_view token, int64_t now);
 // user and a password that is not a placeholder. Anything else is not a credential.
 bool base64_userpass_ok(std::string_view encoded);
 
+// Grafana service-account tokens, glsa_<32 alphanumerics>_<8 hex>: the 8 hex digits are the
+// CRC32 (IEEE) of everything before the last '_', bytes written least significant first.
+bool grafana_crc32_ok(std::string_view token);
+
 Validation validate(rules::Validator validator, std::string_view secret, int64_t now);
 
 }  // namespace tokensweep::engine

@@ -23,12 +23,13 @@ constexpr std::array<NameOf<Kind>, 11> kKinds{{
 constexpr std::array<NameOf<Confidence>, 3> kConfidences{{
     {Confidence::kLow, "low"}, {Confidence::kMedium, "medium"}, {Confidence::kHigh, "high"},
 }};
-constexpr std::array<NameOf<Validator>, 5> kValidators{{
+constexpr std::array<NameOf<Validator>, 6> kValidators{{
     {Validator::kNone, "none"},
     {Validator::kGithubCrc32, "github-crc32"},
     {Validator::kNpmCrc32, "npm-crc32"},
     {Validator::kJwt, "jwt"},
     {Validator::kBase64UserPass, "base64-userpass"},
+    {Validator::kGrafanaCrc32, "grafana-crc32"},
 }};
 
 template <typename E, std::size_t N>

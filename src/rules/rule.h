@@ -18,6 +18,7 @@ enum class Confidence { kLow, kMedium, kHigh };
 enum class Validator {
   kNone, kGithubCrc32, kNpmCrc32, kJwt,
   kBase64UserPass,  // base64 of "user:password" (Docker `auth`, .npmrc `_auth`, Basic)
+  kGrafanaCrc32,    // glsa_<32>_<8 hex>: CRC32 of the text before the last '_', little-endian hex
 };
 
 std::string_view kind_name(Kind kind);

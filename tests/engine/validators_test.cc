@@ -1,6 +1,9 @@
 #include "engine/validators.h"
 
 #include <gtest/gtest.h>
+#include <zlib.h>
+
+#include <cstdio>
 
 #include "common/base64.h"
 #include "support/tokens.h"
@@ -107,6 +110,42 @@ TEST(Base64UserPass, RejectsEverythingElse) {
   EXPECT_FALSE(base64_userpass_ok(base64_encode("user:password")));
   EXPECT_FALSE(base64_userpass_ok("not base64 at all!"));
   EXPECT_EQ(validate(rules::Validator::kBase64UserPass, "@@@@", 0).verdict, Verdict::kInvalid);
+}
+
+// The checksum is computed here independently of the validator: zlib's CRC32 of the text
+// before the last '_', its four bytes least significant first, as lower-case hex.
+std::string grafana_token(const std::string& secret32) {
+  const std::string head = "glsa_" + secret32;
+  uint32_t crc = static_cast<uint32_t>(crc32(0L, reinterpret_cast<const Bytef*>(head.data()),
+                                             static_cast<uInt>(head.size())));
+  char hex[9];
+  std::snprintf(hex, sizeof hex, "%02x%02x%02x%02x", crc & 0xFF, (crc >> 8) & 0xFF, (crc >> 16) & 0xFF,
+                crc >> 24);
+  return head + "_" + hex;
+}
+
+TEST(GrafanaCrc32, AcceptsLittleEndianChecksum) {
+  for (const char* secret : {"Qm3x9Lp2Vn8Rt5Ws1Yz4Kb7Hc0Fd6Ga2", "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6"}) {
+    const std::string token = grafana_token(secret);
+    EXPECT_TRUE(grafana_crc32_ok(token)) << token;
+    EXPECT_EQ(validate(rules::Validator::kGrafanaCrc32, token, 0).verdict, Verdict::kValid);
+  }
+}
+
+TEST(GrafanaCrc32, RejectsAlteredTokensAndBigEndianChecksum) {
+  const std::string token = grafana_token("Qm3x9Lp2Vn8Rt5Ws1Yz4Kb7Hc0Fd6Ga2");
+  std::string altered = token;
+  altered[10] = altered[10] == 'a' ? 'b' : 'a';
+  EXPECT_FALSE(grafana_crc32_ok(altered));
+  // The same four bytes most significant first is not Grafana's encoding.
+  const std::string sum = token.substr(token.size() - 8);
+  const std::string reversed = sum.substr(6, 2) + sum.substr(4, 2) + sum.substr(2, 2) + sum.substr(0, 2);
+  if (reversed != sum) {
+    EXPECT_FALSE(grafana_crc32_ok(token.substr(0, token.size() - 8) + reversed));
+  }
+  EXPECT_FALSE(grafana_crc32_ok("glsa_Qm3x9Lp2Vn8Rt5Ws1Yz4Kb7Hc0Fd6Ga2"));
+  EXPECT_FALSE(grafana_crc32_ok(token.substr(0, token.size() - 1)));
+  EXPECT_EQ(validate(rules::Validator::kGrafanaCrc32, altered, 0).verdict, Verdict::kInvalid);
 }
 
 }  // namespace
