@@ -43,3 +43,14 @@ if [ -f "$root/tests/broker/package-lock.json" ]; then
     (cd "$root/tests/broker" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 fi
+
+# The SARIF validators (tests/sarif: Ajv with the SARIF 2.1.0 schema, and Microsoft's SARIF
+# Multitool), pinned by their lockfile.
+for dir in tests/sarif; do
+  if [ -f "$root/$dir/package-lock.json" ]; then
+    if [ ! -d "$root/$dir/node_modules" ] || \
+       [ "$root/$dir/package-lock.json" -nt "$root/$dir/node_modules/.package-lock.json" ]; then
+      (cd "$root/$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  fi
+done
