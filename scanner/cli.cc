@@ -46,6 +46,12 @@ int run(int argc, char** argv) {
   scan_cmd->add_option("--audit", scan.audit, "Append a JSON Lines record of every check and revocation (no secrets)");
   scan_cmd->add_flag("--require-broker", scan.require_broker,
                      "Exit 2 when any finding's broker status is unknown (needs --broker)");
+  scan_cmd->add_option("--config", scan.config,
+                       "Settings file (default: .tokensweep.yaml in the scanned directory, if present)");
+  scan_cmd->add_option("--baseline", scan.baseline, "Suppress the secrets listed in FILE (fingerprint and rule id)");
+  scan_cmd->add_option("--write-baseline", scan.write_baseline,
+                       "Write the current findings to FILE as a baseline (sorted; no lines or timestamps)");
+  scan_cmd->add_flag("--report-stale", scan.report_stale, "List baseline entries that no finding matched");
 
   auto* rules_cmd = app.add_subcommand("rules", "List, check or explain rules");
   rules_cmd->require_subcommand(1);

@@ -30,6 +30,10 @@ struct ScanArgs {
   bool revoke = false;       // --revoke: revoke what the broker reports active
   std::string audit;         // --audit FILE: JSON Lines of every check and revocation
   bool require_broker = false;  // --require-broker: any `unknown` fails the scan (exit 2)
+  std::string config;          // --config FILE (default: .tokensweep.yaml in the scanned root)
+  std::string baseline;        // --baseline FILE: suppress the secrets it lists
+  std::string write_baseline;  // --write-baseline FILE: record the current findings
+  bool report_stale = false;   // --report-stale: list baseline entries no longer found
 };
 
 struct RedactArgs {
@@ -47,6 +51,7 @@ int rules_explain_command(const RuleSources& sources, const std::string& id);
 // The rules compiled for scanning (with the decoders' triggers); bad rules are printed,
 // one per line, and returned as the error.
 Result<std::shared_ptr<const engine::Engine>> load_engine(const RuleSources& sources);
+Result<std::shared_ptr<const engine::Engine>> compile_engine(rules::RuleSet rules);
 
 // "tokensweep: message" on stderr.
 void print_error(const std::string& message);

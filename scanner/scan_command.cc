@@ -7,6 +7,8 @@
 #include <optional>
 
 #include "broker/client.h"
+#include "config/baseline.h"
+#include "config/config.h"
 #include "cli.h"
 #include "commands.h"
 #include "engine/engine.h"
@@ -32,6 +34,23 @@ std::optional<uint64_t> parse_size(const std::string& text) {
   return std::nullopt;
 }
 
+bool is_directory(const std::string& path) {
+  std::error_code ec;
+  return std::filesystem::is_directory(path, ec);
+}
+
+// --config FILE, else .tokensweep.yaml in the scanned root (the one directory named, or
+// '.'), when it exists. A config named explicitly must exist.
+Result<config::Config> find_config(const ScanArgs& args, const std::vector<std::string>& paths) {
+  if (!args.config.empty()) return config::load_config(args.config);
+  if (paths.size() == 1 && is_directory(paths.front())) {
+    const std::string candidate = (std::filesystem::path(paths.front()) / config::kDefaultConfigName).string();
+    std::error_code ec;
+    if (std::filesystem::exists(candidate, ec)) return config::load_config(candidate);
+  }
+  return config::Config{};
+}
+
 bool use_color(const std::string& mode, bool to_stdout) {
   if (mode == "always") return true;
   if (mode == "never" || !to_stdout) return false;
@@ -46,8 +65,12 @@ bool use_color(const std::string& mode, bool to_stdout) {
 Result<std::shared_ptr<const engine::Engine>> load_engine(const RuleSources& sources) {
   auto rules = rules::load_rule_set(!sources.no_builtin, sources.paths);
   if (!rules) return rules.error();
+  return compile_engine(std::move(rules).value());
+}
+
+Result<std::shared_ptr<const engine::Engine>> compile_engine(rules::RuleSet rules) {
   std::vector<engine::RuleProblem> problems;
-  auto engine = engine::Engine::compile(std::move(rules).value(), &problems, pipeline::scan_compile_options());
+  auto engine = engine::Engine::compile(std::move(rules), &problems, pipeline::scan_compile_options());
   if (!engine) {
     // Every bad rule on its own line, then the first as the error.
     for (std::size_t i = 1; i < problems.size(); ++i) print_error(problems[i].message);
@@ -72,6 +95,31 @@ int scan_command(const ScanArgs& args) {
     options.max_file_size = *size;
   }
   options.paths = args.paths.empty() ? std::vector<std::string>{"."} : args.paths;
+
+  auto settings = find_config(args, options.paths);
+  if (!settings) {
+    print_error("config: " + settings.error().to_string());
+    return kExitError;
+  }
+  const config::Config& cfg = settings.value();
+  options.walk.exclude = cfg.allow_paths;
+
+  if (args.report_stale && args.baseline.empty() && cfg.baseline.empty()) {
+    print_error("--report-stale needs a baseline (--baseline FILE or 'baseline:' in the config)");
+    return kExitError;
+  }
+  std::optional<config::Baseline> baseline;
+  const std::string baseline_path = !args.baseline.empty() ? args.baseline : cfg.baseline;
+  // A baseline that is about to be written need not exist yet.
+  if (!baseline_path.empty() && !(args.baseline.empty() && !args.write_baseline.empty() &&
+                                  !std::filesystem::exists(baseline_path))) {
+    auto loaded = config::Baseline::load(baseline_path);
+    if (!loaded) {
+      print_error("baseline: " + loaded.error().to_string());
+      return kExitError;
+    }
+    baseline = std::move(loaded).value();
+  }
   options.threads = args.threads;
   options.walk.follow_symlinks = args.follow_symlinks;
   options.decode = !args.no_decode;
@@ -106,7 +154,19 @@ int scan_command(const ScanArgs& args) {
     }
   }
 
-  auto engine = load_engine(args.rules);
+  RuleSources rule_sources = args.rules;
+  rule_sources.paths.insert(rule_sources.paths.end(), cfg.rule_paths.begin(), cfg.rule_paths.end());
+  auto all_rules = rules::load_rule_set(!rule_sources.no_builtin, rule_sources.paths);
+  if (!all_rules) {
+    print_error(all_rules.error().to_string());
+    return kExitError;
+  }
+  auto selected = config::select_rules(all_rules.value(), cfg);
+  if (!selected) {
+    print_error("config: " + selected.error().to_string());
+    return kExitError;
+  }
+  auto engine = compile_engine(std::move(selected).value());
   if (!engine) {
     print_error(engine.error().to_string());
     return kExitError;
@@ -126,6 +186,30 @@ int scan_command(const ScanArgs& args) {
   std::ostream& out = args.output.empty() ? std::cout : file;
 
   report::Report result = pipeline::run_scan(engine.value(), options);
+
+  // Baselines apply before the broker: an accepted secret is not sent anywhere.
+  if (!args.write_baseline.empty()) {
+    baseline = config::Baseline::from_findings(result.findings);
+    std::ofstream bl(args.write_baseline, std::ios::binary | std::ios::trunc);
+    baseline->write(bl);
+    bl.flush();
+    if (!bl) {
+      print_error("--write-baseline: cannot write '" + args.write_baseline + "'");
+      return kExitError;
+    }
+    std::cerr << "tokensweep: wrote " << baseline->entries().size() << " baseline entries to "
+              << args.write_baseline << "\n";
+  }
+  if (baseline) {
+    const config::BaselineResult applied = config::apply_baseline(*baseline, result);
+    if (args.report_stale) {
+      result.summary.baseline_stale = applied.stale.size();
+      for (const auto& e : applied.stale) {
+        result.diagnostics.push_back({baseline_path.empty() ? args.write_baseline : baseline_path, "stale-baseline",
+                                      "entry " + e.fingerprint + " " + e.rule_id + " no longer found", false});
+      }
+    }
+  }
 
   bool broker_unknown = false;
   if (broker_client) {
@@ -150,7 +234,10 @@ int scan_command(const ScanArgs& args) {
   sink.color = use_color(args.color, args.output.empty());
   sink.tool_version = TOKENSWEEP_VERSION;
   std::error_code ec;
-  sink.base_dir = std::filesystem::current_path(ec).string();
+  // SARIF paths are relative to the one directory scanned (the repository), else to '.'.
+  sink.base_dir = options.paths.size() == 1 && is_directory(options.paths.front())
+                      ? std::filesystem::absolute(options.paths.front(), ec).lexically_normal().string()
+                      : std::filesystem::current_path(ec).string();
   report::write_report(*format, result, engine.value()->rules(), sink, out);
   out.flush();
   if (!out) {

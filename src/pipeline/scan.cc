@@ -30,6 +30,7 @@ struct WorkerResult {
   uint64_t files_scanned = 0;
   uint64_t bytes_scanned = 0;
   uint64_t duplicates = 0;
+  uint64_t suppressed_inline = 0;
 };
 
 // Per worker: the engine's scanner and the buffers reused for every input.
@@ -57,6 +58,7 @@ struct Stream {
   std::vector<std::string> decoders;  // how its bytes were produced, outermost first
   uint64_t limit = 0;                 // bytes to scan at most (0: all)
   std::vector<report::Finding> decoded_findings;  // found in text decodings of its blocks
+  std::vector<std::string> decoded_suppressed;    // fingerprints an allow marker hid there
   uint64_t decode_budget = 0;
   bool decode_budget_hit = false;
 };
@@ -89,6 +91,7 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
     report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, first_line);
     collector.add_block(buf, 0, buf.size(), w.matches);
     for (auto& f : collector.take()) st.decoded_findings.push_back(std::move(f));
+    for (const auto& fp : collector.suppressed_fingerprints()) st.decoded_suppressed.push_back(fp);
     scan_decodings(w, st, buf, gate(w.scanner), first_line, chain, depth + 1);
     chain.pop_back();
   }
@@ -185,11 +188,19 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     seen.insert(f.fingerprint);
     out.findings.push_back(std::move(f));
   }
+  // Allow markers: counted once per secret and line in the bytes, once per secret for a
+  // decoded route that shows only what the bytes did not.
+  out.suppressed_inline += collector.suppressed();
+  std::unordered_set<std::string> hidden(collector.suppressed_fingerprints().begin(),
+                                         collector.suppressed_fingerprints().end());
+  for (const auto& fp : stream.decoded_suppressed) {
+    if (seen.count(fp) == 0 && hidden.insert(fp).second) ++out.suppressed_inline;
+  }
   // Decoded routes add only secrets the plain bytes did not show (shallowest route first).
   std::stable_sort(stream.decoded_findings.begin(), stream.decoded_findings.end(),
                    [](const auto& a, const auto& b) { return a.decoders.size() < b.decoders.size(); });
   for (auto& f : stream.decoded_findings) {
-    if (!seen.insert(f.fingerprint).second) {
+    if (hidden.count(f.fingerprint) != 0 || !seen.insert(f.fingerprint).second) {
       ++out.duplicates;
       continue;
     }
@@ -223,7 +234,9 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   const auto started = std::chrono::steady_clock::now();
   report::Report report;
   std::vector<source::Input> inputs;
-  source::collect_inputs(options.paths, options.walk, inputs, report.diagnostics);
+  source::WalkStats walk_stats;
+  source::collect_inputs(options.paths, options.walk, inputs, report.diagnostics, &walk_stats);
+  report.summary.paths_allowlisted = walk_stats.excluded;
 
   unsigned threads = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, inputs.size())));
@@ -252,6 +265,7 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
     report.summary.files_scanned += r.files_scanned;
     report.summary.bytes_scanned += r.bytes_scanned;
     report.summary.duplicates_merged += r.duplicates;
+    report.summary.suppressed_inline += r.suppressed_inline;
   }
   // Deterministic whatever the thread count: by path, then offset, then rule id.
   std::sort(report.findings.begin(), report.findings.end(), [](const auto& a, const auto& b) {

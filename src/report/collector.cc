@@ -22,7 +22,38 @@ bool better(const Finding& a, const Finding& b) {
   return false;
 }
 
+constexpr std::string_view kAllow = "tokensweep:allow";
+constexpr std::string_view kNextLine = "-next-line";
+// How far a marker is looked for around a match: a comment on the same line, not the
+// far end of a minified megabyte.
+constexpr std::size_t kMaxMarkerDistance = 4096;
+
+// Whether `text` has a same-line marker (kAllow not followed by kNextLine) or, with
+// `next_line`, an allow-next-line marker.
+bool has_marker(std::string_view text, bool next_line) {
+  for (std::size_t at = text.find(kAllow); at != std::string_view::npos; at = text.find(kAllow, at + 1)) {
+    const bool is_next = text.substr(at + kAllow.size()).starts_with(kNextLine);
+    if (is_next == next_line) return true;
+  }
+  return false;
+}
+
 }  // namespace
+
+bool allowed_inline(std::string_view block, std::size_t line_start, std::size_t start, std::size_t end) {
+  const std::size_t from = std::max(line_start, start > kMaxMarkerDistance ? start - kMaxMarkerDistance : 0);
+  std::size_t to = block.find('\n', end);
+  if (to == std::string_view::npos || to - end > kMaxMarkerDistance) {
+    to = std::min(block.size(), end + kMaxMarkerDistance);
+  }
+  if (has_marker(block.substr(from, to - from), false)) return true;
+  if (line_start == 0 || line_start > block.size()) return false;  // the line before is not in this block
+  const std::size_t prev_end = line_start - 1;                     // its '\n'
+  const std::size_t floor = prev_end > kMaxMarkerDistance ? prev_end - kMaxMarkerDistance : 0;
+  std::size_t prev_start = prev_end;
+  while (prev_start > floor && block[prev_start - 1] != '\n') --prev_start;
+  return has_marker(block.substr(prev_start, prev_end - prev_start), true);
+}
 
 Validation to_validation(engine::Verdict verdict) {
   switch (verdict) {
@@ -35,18 +66,17 @@ Validation to_validation(engine::Verdict verdict) {
 }
 
 void FindingCollector::Cursor::advance(std::string_view block, uint64_t base, uint64_t target) {
-  while (pos < target) {
-    const char* from = block.data() + (pos - base);
-    const auto n = static_cast<std::size_t>(target - pos);
-    const void* nl = std::memchr(from, '\n', n);
-    if (nl == nullptr) {
-      pos = target;
-      return;
-    }
-    pos += static_cast<uint64_t>(static_cast<const char*>(nl) - from) + 1;
-    ++line;
-    line_start = pos;
+  if (target <= pos) return;
+  const char* from = block.data() + (pos - base);
+  const auto n = static_cast<std::size_t>(target - pos);
+  // Two vectorised passes (count, then the last newline) instead of one call per line.
+  const auto newlines = static_cast<uint64_t>(std::count(from, from + n, '\n'));
+  if (newlines > 0) {
+    const void* last = ::memrchr(from, '\n', n);
+    line += newlines;
+    line_start = pos + static_cast<uint64_t>(static_cast<const char*>(last) - from) + 1;
   }
+  pos = target;
 }
 
 FindingCollector::FindingCollector(const rules::RuleSet& rules, std::string path,
@@ -80,6 +110,12 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
     f.decoders = decoders_;
     auto bytes = std::make_shared<SecretBytes>(secret);
     f.fingerprint = bytes->fingerprint();
+    const std::size_t line_in_block = cursor.line_start > base ? static_cast<std::size_t>(cursor.line_start - base) : 0;
+    if (allowed_inline(block, line_in_block, m.start, m.end)) {
+      const auto [it, inserted] = suppressed_keys_.emplace(f.fingerprint + ":" + std::to_string(f.line), true);
+      if (inserted) suppressed_fingerprints_.push_back(f.fingerprint);
+      continue;
+    }
     f.redacted = bytes->redacted(rule.public_prefix);
     f.secret = std::move(bytes);
     f.validation = to_validation(m.validation.verdict);

@@ -1,6 +1,11 @@
 // FindingCollector: turns the engine's matches in one input into findings — line and
 // column, fingerprint, redacted hint, validation — and merges duplicates. One per input
 // being scanned; not thread-safe.
+//
+// Inline allow markers (issue 8): a match on a line that contains `tokensweep:allow`, or
+// right after a line that contains `tokensweep:allow-next-line`, is not a finding; it is
+// counted in suppressed() instead, never dropped silently. Only matches pay for the check
+// (a bounded look at their own line and the one before).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +26,8 @@ class FindingCollector {
                    uint64_t first_line = 1);
 
   // Feed the blocks of the input in order. `block` starts at stream offset `base`;
-  // `next_base` is where the next block starts (base + block.size() for the last one).
+  // `next_base` is where the next block starts (`base` when none follows: the line
+  // count then stops at the last match instead of running to the end of the block).
   // Match offsets are relative to `block`.
   void add_block(std::string_view block, uint64_t base, uint64_t next_base,
                  std::vector<engine::Match>& matches);
@@ -30,6 +36,10 @@ class FindingCollector {
   // found the same secret, the most specific one is kept.
   std::vector<Finding> take();
   uint64_t duplicates_merged() const { return duplicates_; }
+  // Distinct secrets (by fingerprint and line) an allow marker suppressed, and their
+  // fingerprints.
+  uint64_t suppressed() const { return suppressed_keys_.size(); }
+  const std::vector<std::string>& suppressed_fingerprints() const { return suppressed_fingerprints_; }
   // The line number at the start of the next block to be added.
   uint64_t next_block_line() const { return at_block_start_.line; }
 
@@ -51,7 +61,14 @@ class FindingCollector {
   std::vector<Finding> findings_;
   std::unordered_map<std::string, std::size_t> index_;  // fingerprint + line -> findings_
   uint64_t duplicates_ = 0;
+  std::unordered_map<std::string, bool> suppressed_keys_;  // fingerprint + line
+  std::vector<std::string> suppressed_fingerprints_;
 };
+
+// True when the line holding [start, end) of `block` carries `tokensweep:allow`, or the
+// line before it `tokensweep:allow-next-line`. `line_start` is where the match's line
+// begins in `block` (clamped to 0 when it began in an earlier block).
+bool allowed_inline(std::string_view block, std::size_t line_start, std::size_t start, std::size_t end);
 
 Validation to_validation(engine::Verdict verdict);
 

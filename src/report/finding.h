@@ -54,6 +54,11 @@ struct Summary {
   uint64_t duplicates_merged = 0;
   uint64_t rules = 0;
   double seconds = 0;
+  // Suppressions (issue 8): never silent, so each is counted here and shown by every sink.
+  uint64_t suppressed_inline = 0;    // findings on a `tokensweep:allow` line (or after allow-next-line)
+  uint64_t suppressed_baseline = 0;  // findings whose secret and rule the baseline lists
+  uint64_t paths_allowlisted = 0;    // files and directories left out by `allow_paths`
+  uint64_t baseline_stale = 0;       // baseline entries no finding matched (with --report-stale)
 };
 
 // What sinks receive: findings sorted by path then offset, diagnostics sorted by path.

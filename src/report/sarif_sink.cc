@@ -348,6 +348,10 @@ Json summary_json(const Summary& s) {
               {"findings", s.findings},
               {"duplicates_merged", s.duplicates_merged},
               {"rules", s.rules},
+              {"suppressed_inline", s.suppressed_inline},
+              {"suppressed_baseline", s.suppressed_baseline},
+              {"paths_allowlisted", s.paths_allowlisted},
+              {"baseline_stale", s.baseline_stale},
               {"seconds", std::isfinite(s.seconds) ? std::round(s.seconds * 1000.0) / 1000.0 : 0.0}};
 }
 

@@ -264,6 +264,11 @@ void write_text(const Report& report, const SinkOptions& options, std::ostream& 
     w.raw() << "; ";
     w.cell(plural(s.files_skipped, "input", "inputs") + " not fully scanned", kYellow);
   }
+  // Suppressions are never silent (issue 8).
+  if (s.suppressed_inline > 0) w.raw() << "; " << s.suppressed_inline << " allowed inline";
+  if (s.suppressed_baseline > 0) w.raw() << "; " << s.suppressed_baseline << " in the baseline";
+  if (s.paths_allowlisted > 0) w.raw() << "; " << plural(s.paths_allowlisted, "path", "paths") << " allowlisted";
+  if (s.baseline_stale > 0) w.raw() << "; " << s.baseline_stale << " stale baseline entries";
   w.raw() << ")\n";
 }
 

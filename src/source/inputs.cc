@@ -1,5 +1,7 @@
 #include "source/inputs.h"
 
+#include "source/path_glob.h"
+
 #include <dirent.h>
 #include <sys/stat.h>
 
@@ -24,7 +26,10 @@ class Walker {
   Walker(const WalkOptions& options, std::vector<Input>& inputs, std::vector<Diagnostic>& diags)
       : options_(options), inputs_(inputs), diags_(diags) {}
 
+  uint64_t excluded() const { return excluded_; }
+
   void root(const std::string& path) {
+    root_ = path;
     if (path == "-") {
       inputs_.push_back({"<stdin>", "-", InputType::kStream, 0});
       return;
@@ -40,6 +45,7 @@ class Walker {
       inputs_.push_back({path, path, InputType::kStream, 0});
       return;
     }
+    if (!S_ISDIR(st.st_mode) && is_excluded(path)) return;
     entry(path, st, /*named=*/true);
   }
 
@@ -92,22 +98,39 @@ class Walker {
         if (::stat(child.c_str(), &cst) != 0) continue;  // a dangling link holds nothing to scan
         if (S_ISDIR(cst.st_mode) && name == ".git") continue;
       }
+      if (is_excluded(relative(child))) continue;
       entry(child, cst, /*named=*/false);
     }
+  }
+
+  // `child` relative to the root being walked.
+  std::string_view relative(std::string_view child) const {
+    std::string_view rel = child.substr(std::min(child.size(), root_.size()));
+    while (rel.starts_with('/')) rel.remove_prefix(1);
+    return rel;
+  }
+
+  bool is_excluded(std::string_view rel) {
+    if (options_.exclude.empty() || first_glob_match(options_.exclude, rel) == nullptr) return false;
+    ++excluded_;
+    return true;
   }
 
   const WalkOptions& options_;
   std::vector<Input>& inputs_;
   std::vector<Diagnostic>& diags_;
   std::set<std::pair<dev_t, ino_t>> visited_;
+  std::string root_;
+  uint64_t excluded_ = 0;
 };
 
 }  // namespace
 
 void collect_inputs(const std::vector<std::string>& roots, const WalkOptions& options,
-                    std::vector<Input>& inputs, std::vector<Diagnostic>& diagnostics) {
+                    std::vector<Input>& inputs, std::vector<Diagnostic>& diagnostics, WalkStats* stats) {
   Walker walker(options, inputs, diagnostics);
   for (const auto& root : roots) walker.root(root);
+  if (stats != nullptr) stats->excluded += walker.excluded();
 }
 
 }  // namespace tokensweep::source

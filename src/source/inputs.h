@@ -25,10 +25,19 @@ struct Input {
 
 struct WalkOptions {
   bool follow_symlinks = false;  // symlinks met while walking (named ones are always followed)
+  // Path allowlist (source/path_glob.h), matched against each walked path relative to
+  // the root it was found under; a matching directory is not descended into. A root
+  // named on the command line is matched as given.
+  std::vector<std::string> exclude;
+};
+
+struct WalkStats {
+  uint64_t excluded = 0;  // files and directories left out by WalkOptions::exclude
 };
 
 // Appends the inputs named by `roots`, in a deterministic order (each directory sorted).
 void collect_inputs(const std::vector<std::string>& roots, const WalkOptions& options,
-                    std::vector<Input>& inputs, std::vector<Diagnostic>& diagnostics);
+                    std::vector<Input>& inputs, std::vector<Diagnostic>& diagnostics,
+                    WalkStats* stats = nullptr);
 
 }  // namespace tokensweep::source
