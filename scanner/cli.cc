@@ -52,6 +52,10 @@ int run(int argc, char** argv) {
   scan_cmd->add_option("--write-baseline", scan.write_baseline,
                        "Write the current findings to FILE as a baseline (sorted; no lines or timestamps)");
   scan_cmd->add_flag("--report-stale", scan.report_stale, "List baseline entries that no finding matched");
+  scan_cmd->add_flag("--git", scan.git, "Scan the git history of REPO (the one PATH, default .): every blob once");
+  scan_cmd->add_option("--since", scan.since, "With git: scan only what REV..HEAD adds");
+  scan_cmd->add_option("--range", scan.range, "With git: scan only what the range A..B adds");
+  scan_cmd->add_flag("--staged", scan.staged, "With git: scan the staged changes (pre-commit)");
 
   auto* rules_cmd = app.add_subcommand("rules", "List, check or explain rules");
   rules_cmd->require_subcommand(1);

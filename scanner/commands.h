@@ -34,6 +34,10 @@ struct ScanArgs {
   std::string baseline;        // --baseline FILE: suppress the secrets it lists
   std::string write_baseline;  // --write-baseline FILE: record the current findings
   bool report_stale = false;   // --report-stale: list baseline entries no longer found
+  bool git = false;            // --git [REPO]: scan history (or --since/--range/--staged)
+  std::string since;           // --since REV
+  std::string range;           // --range A..B
+  bool staged = false;         // --staged: the index, for pre-commit
 };
 
 struct RedactArgs {

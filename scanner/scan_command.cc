@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +16,8 @@
 #include "pipeline/scan.h"
 #include "report/sink.h"
 #include "rules/loader.h"
+#include "source/git_history.h"
+#include "source/path_glob.h"
 
 namespace tokensweep::cli {
 namespace {
@@ -58,6 +61,90 @@ bool use_color(const std::string& mode, bool to_stdout) {
   const char* term = std::getenv("TERM");
   return ::isatty(STDOUT_FILENO) && (no_color == nullptr || *no_color == '\0') &&
          !(term != nullptr && std::string(term) == "dumb");
+}
+
+// Blobs are scanned in batches of about this many bytes, so memory stays bounded
+// whatever the size of the history.
+constexpr uint64_t kGitBatchBytes = 256ULL << 20;
+
+void merge_into(report::Report& into, report::Report&& part) {
+  for (auto& f : part.findings) into.findings.push_back(std::move(f));
+  for (auto& d : part.diagnostics) into.diagnostics.push_back(std::move(d));
+  into.summary.files_scanned += part.summary.files_scanned;
+  into.summary.bytes_scanned += part.summary.bytes_scanned;
+  into.summary.files_skipped += part.summary.files_skipped;
+  into.summary.duplicates_merged += part.summary.duplicates_merged;
+  into.summary.suppressed_inline += part.summary.suppressed_inline;
+  into.summary.rules = part.summary.rules;
+}
+
+// --git, --since, --range, --staged: the blobs of a repository, each scanned once, with
+// the commit that introduced it in `source`. An empty range is a diagnostic that fails
+// the scan (exit 2), never a silent clean pass.
+Result<report::Report> run_git_scan(std::shared_ptr<const engine::Engine> engine, const ScanArgs& args,
+                                    pipeline::ScanOptions options, bool verbose) {
+  const auto started = std::chrono::steady_clock::now();
+  source::GitScope scope;
+  scope.repo = options.paths.empty() ? "." : options.paths.front();
+  scope.since = args.since;
+  scope.range = args.range;
+  scope.staged = args.staged;
+  auto listing = source::list_git_blobs(scope);
+  if (!listing) return listing.error();
+  report::Report total;
+  total.summary.rules = engine->rules().size();
+  const std::string what = args.staged ? "the index" : !args.range.empty() ? "range " + args.range
+                                                     : !args.since.empty() ? "range " + args.since + "..HEAD"
+                                                                           : "the history";
+  if (!args.staged && listing.value().commits == 0) {
+    total.diagnostics.push_back({scope.repo, "empty-range", what + " contains no commits: nothing was scanned", true});
+  } else if (args.staged && listing.value().blobs.empty()) {
+    total.diagnostics.push_back({scope.repo, "empty-range", "nothing staged: nothing was scanned", false});
+  }
+  if (verbose) {
+    std::cerr << "tokensweep: git: " << listing.value().commits << " commits, " << listing.value().blob_mentions
+              << " file changes, " << listing.value().blobs.size() << " distinct blobs in " << what << "\n";
+  }
+  std::vector<source::GitBlob> blobs;
+  for (auto& b : listing.value().blobs) {
+    if (source::first_glob_match(options.walk.exclude, b.path) != nullptr) {
+      ++total.summary.paths_allowlisted;
+    } else {
+      blobs.push_back(std::move(b));
+    }
+  }
+  options.paths.clear();
+  uint64_t batch_bytes = 0;
+  auto flush = [&] {
+    if (options.inputs.empty()) return;
+    merge_into(total, pipeline::run_scan(engine, options));
+    options.inputs.clear();
+    batch_bytes = 0;
+  };
+  const Status st = source::read_git_blobs(
+      scope.repo, blobs,
+      [&](const source::GitBlob& blob, std::string&& content) {
+        source::Input input;
+        input.path = blob.path;
+        input.open_path = blob.path;
+        input.type = source::InputType::kMemory;
+        input.size = content.size();
+        batch_bytes += content.size();
+        input.data = std::make_shared<const std::string>(std::move(content));
+        if (blob.commit.empty()) {
+          input.source = {{"git", "staged"}, {"blob", blob.sha}};
+        } else {
+          input.source = {{"commit", blob.commit}, {"author", blob.author}, {"date", blob.date}, {"blob", blob.sha}};
+        }
+        options.inputs.push_back(std::move(input));
+        if (batch_bytes >= kGitBatchBytes) flush();
+      },
+      total.diagnostics);
+  if (!st) return st.error();
+  flush();
+  total.summary.findings = total.findings.size();
+  total.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return total;
 }
 
 }  // namespace
@@ -185,7 +272,22 @@ int scan_command(const ScanArgs& args) {
   }
   std::ostream& out = args.output.empty() ? std::cout : file;
 
-  report::Report result = pipeline::run_scan(engine.value(), options);
+  const bool git_mode = args.git || args.staged || !args.since.empty() || !args.range.empty();
+  report::Report result;
+  if (git_mode) {
+    if (args.paths.size() > 1) {
+      print_error("--git scans one repository: give at most one PATH");
+      return kExitError;
+    }
+    auto scanned = run_git_scan(engine.value(), args, options, args.verbose);
+    if (!scanned) {
+      print_error(scanned.error().to_string());
+      return kExitError;
+    }
+    result = std::move(scanned).value();
+  } else {
+    result = pipeline::run_scan(engine.value(), options);
+  }
 
   // Baselines apply before the broker: an accepted secret is not sent anywhere.
   if (!args.write_baseline.empty()) {
@@ -235,7 +337,10 @@ int scan_command(const ScanArgs& args) {
   sink.tool_version = TOKENSWEEP_VERSION;
   std::error_code ec;
   // SARIF paths are relative to the one directory scanned (the repository), else to '.'.
-  sink.base_dir = options.paths.size() == 1 && is_directory(options.paths.front())
+  // Git findings carry repository paths: relative to the repository, which is where
+  // CI and pre-commit run.
+  sink.base_dir = git_mode ? std::filesystem::current_path(ec).string()
+                  : options.paths.size() == 1 && is_directory(options.paths.front())
                       ? std::filesystem::absolute(options.paths.front(), ec).lexically_normal().string()
                       : std::filesystem::current_path(ec).string();
   report::write_report(*format, result, engine.value()->rules(), sink, out);

@@ -208,7 +208,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
   }
 }
 
-void scan_input(const source::Input& input, Worker& w) {
+void scan_file(const source::Input& input, Worker& w) {
   FdSource file;
   if (auto st = file.open(input.open_path); !st) {
     w.result.diagnostics.push_back(Diagnostic::from(st.error(), input.path));
@@ -220,6 +220,40 @@ void scan_input(const source::Input& input, Worker& w) {
   stream.limit = input.type == source::InputType::kFile ? w.max_file_size : 0;
   scan_stream(w, file, std::move(stream), 0);
   w.reader(0).close();
+}
+
+// The bytes of a kMemory input, read like a file.
+class MemorySource : public ByteSource {
+ public:
+  explicit MemorySource(std::string_view data) : rest_(data) {}
+  Result<std::size_t> read(char* buf, std::size_t n) override {
+    n = std::min(n, rest_.size());
+    std::copy_n(rest_.data(), n, buf);
+    rest_.remove_prefix(n);
+    return n;
+  }
+
+ private:
+  std::string_view rest_;
+};
+
+void scan_input(const source::Input& input, Worker& w) {
+  if (input.type != source::InputType::kMemory && input.source.empty()) {
+    scan_file(input, w);
+    return;
+  }
+  const std::size_t first_finding = w.result.findings.size();
+  if (input.type == source::InputType::kMemory) {
+    MemorySource memory(input.data ? std::string_view(*input.data) : std::string_view());
+    Stream stream;
+    stream.path = input.path;
+    stream.limit = w.max_file_size;
+    scan_stream(w, memory, std::move(stream), 0);
+    w.reader(0).close();
+  } else {
+    scan_file(input, w);
+  }
+  for (std::size_t i = first_finding; i < w.result.findings.size(); ++i) w.result.findings[i].source = input.source;
 }
 
 }  // namespace
@@ -236,6 +270,7 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   std::vector<source::Input> inputs;
   source::WalkStats walk_stats;
   source::collect_inputs(options.paths, options.walk, inputs, report.diagnostics, &walk_stats);
+  inputs.insert(inputs.end(), options.inputs.begin(), options.inputs.end());
   report.summary.paths_allowlisted = walk_stats.excluded;
 
   unsigned threads = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());

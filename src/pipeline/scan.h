@@ -24,6 +24,7 @@ struct ScanOptions {
   std::size_t block_size = kDefaultBlockSize;
   source::WalkOptions walk;
   bool decode = true;  // scan decoded views (JSON escapes, base64, ...) besides the raw bytes
+  std::vector<source::Input> inputs;  // prepared inputs (git blobs), scanned after `paths`
 };
 
 // Compile options for an engine that scans through the pipeline: the decoders' triggers

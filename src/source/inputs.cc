@@ -31,7 +31,7 @@ class Walker {
   void root(const std::string& path) {
     root_ = path;
     if (path == "-") {
-      inputs_.push_back({"<stdin>", "-", InputType::kStream, 0});
+      inputs_.push_back({"<stdin>", "-", InputType::kStream, 0, {}, {}});
       return;
     }
     struct stat st {};
@@ -42,7 +42,7 @@ class Walker {
     }
     if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
       // `scan <(cmd)` and `scan /dev/stdin` name streams on purpose: read them to EOF.
-      inputs_.push_back({path, path, InputType::kStream, 0});
+      inputs_.push_back({path, path, InputType::kStream, 0, {}, {}});
       return;
     }
     if (!S_ISDIR(st.st_mode) && is_excluded(path)) return;
@@ -52,7 +52,7 @@ class Walker {
  private:
   void entry(const std::string& path, const struct stat& st, bool named) {
     if (S_ISREG(st.st_mode)) {
-      inputs_.push_back({path, path, InputType::kFile, static_cast<uint64_t>(st.st_size)});
+      inputs_.push_back({path, path, InputType::kFile, static_cast<uint64_t>(st.st_size), {}, {}});
     } else if (S_ISDIR(st.st_mode)) {
       directory(path, st);
     } else if (!named) {

@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/diagnostic.h"
@@ -14,6 +16,7 @@ namespace tokensweep::source {
 enum class InputType {
   kFile,    // a regular file: size known, read in blocks
   kStream,  // stdin, or a FIFO named on the command line (`scan <(cmd)`): read to EOF
+  kMemory,  // bytes already read (a git blob): `data`
 };
 
 struct Input {
@@ -21,6 +24,9 @@ struct Input {
   std::string open_path; // what to open; "-" for stdin
   InputType type = InputType::kFile;
   uint64_t size = 0;     // for kFile, at walk time
+  std::shared_ptr<const std::string> data;  // for kMemory
+  // Copied into the `source` of each finding in this input (git: commit, author, date).
+  std::vector<std::pair<std::string, std::string>> source;
 };
 
 struct WalkOptions {
