@@ -89,7 +89,7 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
     if (!w.scanner.scan(buf, w.matches)) continue;
     chain.emplace_back(decode::decoder_name(d));
     report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, first_line);
-    collector.add_block(buf, 0, buf.size(), w.matches);
+    collector.add_block(buf, 0, 0, w.matches);  // a one-block view: nothing follows
     for (auto& f : collector.take()) st.decoded_findings.push_back(std::move(f));
     for (const auto& fp : collector.suppressed_fingerprints()) st.decoded_suppressed.push_back(fp);
     scan_decodings(w, st, buf, gate(w.scanner), first_line, chain, depth + 1);
@@ -155,7 +155,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
       out.diagnostics.push_back(Diagnostic::from(st.error(), stream.path));
       break;
     }
-    const uint64_t next_base = b.last ? b.base + b.data.size() : b.base + b.data.size() - 2 * margin;
+    const uint64_t next_base = b.last ? b.base : b.base + b.data.size() - 2 * margin;
     const uint64_t block_line = collector.next_block_line();
     collector.add_block(b.data, b.base, next_base, w.matches);
     if (w.decode) {
@@ -328,7 +328,7 @@ Result<std::vector<report::Finding>> scan_buffer(engine::Scanner& scanner, std::
   std::vector<engine::Match> matches;
   if (auto st = scanner.scan(data, matches); !st) return st.error();
   report::FindingCollector collector(scanner.engine().rules(), path);
-  collector.add_block(data, 0, data.size(), matches);
+  collector.add_block(data, 0, 0, matches);  // one block: nothing follows
   return collector.take();
 }
 
