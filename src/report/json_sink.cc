@@ -48,11 +48,12 @@ Json summary_json(const Summary& s) {
   j["findings"] = s.findings;
   j["duplicates_merged"] = s.duplicates_merged;
   j["rules"] = s.rules;
-  // Suppressions (issue 8), present when they happened: nothing is hidden silently.
-  if (s.suppressed_inline > 0) j["suppressed_inline"] = s.suppressed_inline;
-  if (s.suppressed_baseline > 0) j["suppressed_baseline"] = s.suppressed_baseline;
-  if (s.paths_allowlisted > 0) j["paths_allowlisted"] = s.paths_allowlisted;
-  if (s.baseline_stale > 0) j["baseline_stale"] = s.baseline_stale;
+  // Suppressions are counted, never silent; the keys are always there, so a document's
+  // shape does not depend on what was found.
+  j["suppressed_inline"] = s.suppressed_inline;
+  j["suppressed_baseline"] = s.suppressed_baseline;
+  j["paths_allowlisted"] = s.paths_allowlisted;
+  j["baseline_stale"] = s.baseline_stale;
   // Milliseconds are all a person reads; more digits are noise.
   j["seconds"] = std::isfinite(s.seconds) ? std::round(s.seconds * 1000.0) / 1000.0 : 0.0;
   return j;

@@ -147,7 +147,8 @@ TEST(ReportJson, DocumentHasFindingsSummaryAndDiagnostics) {
 
   const json& s = doc["summary"];
   EXPECT_EQ(keys(s), (std::set<std::string>{"files_scanned", "bytes_scanned", "files_skipped", "findings",
-                                            "duplicates_merged", "rules", "seconds"}));
+                                            "duplicates_merged", "rules", "seconds", "suppressed_inline",
+                                            "suppressed_baseline", "paths_allowlisted", "baseline_stale"}));
   EXPECT_EQ(s["files_scanned"], 12);
   EXPECT_EQ(s["bytes_scanned"], 1258291);
   EXPECT_EQ(s["files_skipped"], 2);
