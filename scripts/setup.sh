@@ -10,7 +10,7 @@ packages=(
   libcurl4-openssl-dev
   libsecret-1-dev libglib2.0-dev libkeyutils-dev keyutils gnome-keyring dbus dbus-x11
   libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs
+  nodejs openssl strace python3 python3-yaml
 )
 
 missing=()
