@@ -196,10 +196,11 @@ Result<GitListing> list_git_blobs(const GitScope& scope) {
   std::vector<std::string> args = {"log", "--reverse", "--root", "-m", "--raw", "-z", "--no-abbrev",
                                    "--no-renames", "--diff-filter=ACMRT", "--no-ext-diff",
                                    "--format=%x01%H%x02%an <%ae>%x02%aI"};
+  // --end-of-options: a revision from the command line ("--output=x") is never an option.
   if (!scope.range.empty()) {
-    args.push_back(scope.range);
+    args.insert(args.end(), {"--end-of-options", scope.range});
   } else if (!scope.since.empty()) {
-    args.push_back(scope.since + "..HEAD");
+    args.insert(args.end(), {"--end-of-options", scope.since + "..HEAD"});
   } else {
     args.push_back("--all");
   }

@@ -120,6 +120,15 @@ TEST(GitScan, BadRevisionExitsTwoWithGitsMessage) {
   EXPECT_NE(err.find("git log failed"), std::string::npos) << err;
 }
 
+TEST(GitScan, ARangeThatLooksLikeAnOptionIsARevisionNotAnOption) {
+  GitRepo repo;
+  repo.commit("a.txt", "x\n", "one");
+  const std::string written = repo.dir().str() + "/written-by-git";
+  // Passed to git as an option, this would make `git log` write a file.
+  scan(repo, {"--range=--output=" + written}, 2);
+  EXPECT_FALSE(std::filesystem::exists(written));
+}
+
 TEST(GitScan, StagedScansTheIndexQuickly) {
   GitRepo repo;
   repo.commit("a.txt", "T=" + checksummed_token("gho_", 85) + "\n", "committed leak");  // not staged: not scanned
