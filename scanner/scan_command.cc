@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "engine/engine.h"
 #include "pipeline/scan.h"
+#include "progress.h"
 #include "report/sink.h"
 #include "rules/loader.h"
 #include "source/git_history.h"
@@ -274,13 +275,19 @@ int scan_command(const ScanArgs& args) {
 
   const bool git_mode = args.git || args.staged || !args.since.empty() || !args.range.empty();
   report::Report result;
+  pipeline::ScanProgress counters;
+  options.progress = &counters;
+  std::optional<ProgressLine> progress;
+  if (progress_wanted()) progress.emplace(counters);
   if (git_mode) {
     if (args.paths.size() > 1) {
+      progress.reset();
       print_error("--git scans one repository: give at most one PATH");
       return kExitError;
     }
     auto scanned = run_git_scan(engine.value(), args, options, args.verbose);
     if (!scanned) {
+      progress.reset();
       print_error(scanned.error().to_string());
       return kExitError;
     }
@@ -288,6 +295,7 @@ int scan_command(const ScanArgs& args) {
   } else {
     result = pipeline::run_scan(engine.value(), options);
   }
+  progress.reset();  // erase the line before anything else is printed
 
   // Baselines apply before the broker: an accepted secret is not sent anywhere.
   if (!args.write_baseline.empty()) {

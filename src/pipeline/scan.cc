@@ -45,6 +45,7 @@ struct Worker {
   std::vector<engine::Match> matches;
   std::vector<std::string> decoded;  // one buffer per text-decoding depth
   WorkerResult result;
+  ScanProgress* progress;  // optional live counters
 
   source::BlockReader& reader(std::size_t depth) {
     while (readers.size() <= depth) readers.push_back(std::make_unique<source::BlockReader>(block_size, overlap));
@@ -163,7 +164,9 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
       std::vector<std::string> chain = stream.decoders;
       scan_decodings(w, stream, b.data, gate(scanner), block_line, chain, 0);
     }
-    scanned = b.base + b.data.size();
+    const uint64_t end = b.base + b.data.size();
+    if (w.progress != nullptr) w.progress->bytes.fetch_add(end - scanned, std::memory_order_relaxed);
+    scanned = end;
     first = false;
     if (b.last) break;
   }
@@ -180,6 +183,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
                                    "x the input; some nested encodings were not decoded",
                                true});
   }
+  const std::size_t findings_before = out.findings.size();
   ++out.files_scanned;
   out.bytes_scanned += scanned;
   out.duplicates += collector.duplicates_merged();
@@ -205,6 +209,10 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
       continue;
     }
     out.findings.push_back(std::move(f));
+  }
+  if (w.progress != nullptr) {
+    w.progress->files.fetch_add(1, std::memory_order_relaxed);
+    w.progress->findings.fetch_add(out.findings.size() - findings_before, std::memory_order_relaxed);
   }
 }
 
@@ -281,7 +289,7 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   std::atomic<std::size_t> next{0};
   std::vector<WorkerResult> results(threads);
   auto work = [&](unsigned w) {
-    Worker worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode, {}, {}, {}, {}};
+    Worker worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode, {}, {}, {}, {}, options.progress};
     for (std::size_t i = next.fetch_add(1); i < inputs.size(); i = next.fetch_add(1)) {
       scan_input(inputs[i], worker);
     }

@@ -3,6 +3,7 @@
 // Report (sorted by path, then offset) whatever the thread count.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -17,6 +18,14 @@ namespace tokensweep::pipeline {
 inline constexpr uint64_t kDefaultMaxFileSize = 4ULL << 30;  // 4 GiB
 inline constexpr std::size_t kDefaultBlockSize = 8U << 20;   // 8 MiB
 
+// Live counters for a progress display, read by another thread while the scan runs. Updated
+// once per block of bytes (block_size) and once per input, never in the per-byte loop.
+struct ScanProgress {
+  std::atomic<uint64_t> files{0};     // inputs (and archive members) finished
+  std::atomic<uint64_t> bytes{0};     // bytes scanned so far
+  std::atomic<uint64_t> findings{0};  // findings so far, before merging and suppression
+};
+
 struct ScanOptions {
   std::vector<std::string> paths;
   unsigned threads = 0;                       // 0: one per core
@@ -25,6 +34,7 @@ struct ScanOptions {
   source::WalkOptions walk;
   bool decode = true;  // scan decoded views (JSON escapes, base64, ...) besides the raw bytes
   std::vector<source::Input> inputs;  // prepared inputs (git blobs), scanned after `paths`
+  ScanProgress* progress = nullptr;   // optional; must outlive run_scan
 };
 
 // Compile options for an engine that scans through the pipeline: the decoders' triggers
