@@ -165,6 +165,18 @@ std::string_view raw_new_blob(std::string_view meta) {
   return parts[3];
 }
 
+// One `--raw -z` entry, "meta NUL path NUL", taken off the front of `rest`.
+bool take_raw_entry(std::string_view& rest, std::string_view& meta, std::string_view& path) {
+  const std::size_t a = rest.find('\0');
+  if (a == std::string_view::npos) return false;
+  meta = rest.substr(0, a);
+  rest.remove_prefix(a + 1);
+  const std::size_t b = rest.find('\0');
+  path = rest.substr(0, b);
+  rest.remove_prefix(b == std::string_view::npos ? rest.size() : b + 1);
+  return true;
+}
+
 }  // namespace
 
 Result<GitListing> list_git_blobs(const GitScope& scope) {
@@ -175,14 +187,8 @@ Result<GitListing> list_git_blobs(const GitScope& scope) {
                                     "--diff-filter=ACMRT", "--no-ext-diff"});
     if (!out) return out.error();
     std::string_view rest = out.value();
-    while (!rest.empty()) {
-      const std::size_t a = rest.find('\0');
-      if (a == std::string_view::npos) break;
-      const std::string_view meta = rest.substr(0, a);
-      rest.remove_prefix(a + 1);
-      const std::size_t b = rest.find('\0');
-      const std::string_view path = rest.substr(0, b);
-      rest.remove_prefix(b == std::string_view::npos ? rest.size() : b + 1);
+    std::string_view meta, path;
+    while (take_raw_entry(rest, meta, path)) {
       const std::string_view sha = raw_new_blob(meta);
       ++listing.blob_mentions;
       if (!sha.empty() && seen.emplace(sha).second) listing.blobs.push_back({std::string(sha), std::string(path), "", "", ""});
@@ -229,14 +235,8 @@ Result<GitListing> list_git_blobs(const GitScope& scope) {
       current.date = std::string(header.substr(b + 1));
       continue;
     }
-    // A raw entry: meta NUL path NUL
-    const std::size_t a = rest.find('\0');
-    if (a == std::string_view::npos) break;
-    const std::string_view meta = rest.substr(0, a);
-    rest.remove_prefix(a + 1);
-    const std::size_t b = rest.find('\0');
-    const std::string_view path = rest.substr(0, b);
-    rest.remove_prefix(b == std::string_view::npos ? rest.size() : b + 1);
+    std::string_view meta, path;
+    if (!take_raw_entry(rest, meta, path)) break;
     ++listing.blob_mentions;
     const std::string_view sha = raw_new_blob(meta);
     if (sha.empty() || !seen.emplace(sha).second) continue;
