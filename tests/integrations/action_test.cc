@@ -62,7 +62,7 @@ ActionRun run_scan_step(const GitRepo& repo, const std::string& base, const std:
                                std::string("GITHUB_ACTIONS=true")}) {
     opts.env.push_back(e);
   }
-  run.process = run_process({which("bash", system_path()), kSource + "/scripts/action-scan.sh"}, opts);
+  run.process = run_process({find_program("bash"), kSource + "/scripts/action-scan.sh"}, opts);
   run.outputs = read_text(work + "/out/output");
   run.summary = read_text(work + "/out/summary");
   return run;

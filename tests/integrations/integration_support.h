@@ -1,36 +1,16 @@
-// Helpers for the integration tests: a real git repository in a temporary directory, and
-// program lookup on a PATH the test chooses (pre-commit and Actions resolve names on PATH).
+// Helpers for the integration tests (git repositories and program lookup are in
+// support/git_repo.h).
 #pragma once
 
-#include <unistd.h>
-
-#include <filesystem>
 #include <fstream>
-#include <gtest/gtest.h>
 #include <sstream>
 #include <string>
-#include <vector>
 
+#include "support/git_repo.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
 
 namespace tokensweep::testing {
-
-// First executable `name` in the colon-separated `path`; `name` itself when none.
-inline std::string which(const std::string& name, const std::string& path) {
-  std::stringstream dirs(path);
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    const std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return name;
-}
-
-inline std::string system_path() {
-  const char* p = std::getenv("PATH");
-  return p != nullptr ? p : "/usr/local/bin:/usr/bin:/bin";
-}
 
 inline std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -38,40 +18,5 @@ inline std::string read_text(const std::string& path) {
   s << in.rdbuf();
   return s.str();
 }
-
-class GitRepo {
- public:
-  GitRepo() {
-    std::filesystem::create_directories(path());
-    git({"init", "-q", "-b", "main"});
-    git({"config", "user.email", "dev@example.com"});
-    git({"config", "user.name", "Dev One"});
-    git({"config", "commit.gpgsign", "false"});
-  }
-  std::string path() const { return dir_.str() + "/repo"; }
-  const TempDir& dir() const { return dir_; }
-  std::vector<std::string> git_env() const { return {"GIT_CONFIG_NOSYSTEM=1", "HOME=" + dir_.str()}; }
-  std::string git(std::vector<std::string> args) const {
-    args.insert(args.begin(), {which("git", system_path()), "-C", path()});
-    ProcessOptions opts;
-    opts.env = git_env();
-    const auto r = run_process(args, opts);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
-  }
-  void write(const std::string& file, const std::string& content) const { dir_.write("repo/" + file, content); }
-  void commit(const std::string& file, const std::string& content, const std::string& message) const {
-    write(file, content);
-    git({"add", "-A"});
-    git({"commit", "-q", "-m", message});
-  }
-  std::string head() const {
-    std::string h = git({"rev-parse", "HEAD"});
-    return h.substr(0, h.find('\n'));
-  }
-
- private:
-  TempDir dir_;
-};
 
 }  // namespace tokensweep::testing

@@ -44,7 +44,7 @@ ProcessResult run_hook(const Hook& hook, const GitRepo& repo) {
   const std::string path =
       std::filesystem::path(tokensweep_binary()).parent_path().string() + ":" + system_path();
   std::vector<std::string> argv = hook.argv;
-  argv[0] = which(argv[0], path);
+  argv[0] = find_program(argv[0], path);
   ProcessOptions opts;
   opts.cwd = repo.path();
   opts.env = repo.git_env();

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "cli_support.h"
-#include "find_program.h"
+#include "support/git_repo.h"
 #include "support/tokens.h"
 
 namespace tokensweep::testing {

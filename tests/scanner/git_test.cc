@@ -7,46 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.h"
-#include "find_program.h"
+#include "support/git_repo.h"
 #include "support/tokens.h"
 
 namespace tokensweep::testing {
 namespace {
 
 using nlohmann::json;
-
-class GitRepo {
- public:
-  GitRepo() {
-    std::filesystem::create_directories(path());
-    git({"init", "-q", "-b", "main"});
-    git({"config", "user.email", "dev@example.com"});
-    git({"config", "user.name", "Dev One"});
-    git({"config", "commit.gpgsign", "false"});
-  }
-  std::string path() const { return dir_.str() + "/repo"; }
-  const TempDir& dir() const { return dir_; }
-  std::string git(std::vector<std::string> args) const {
-    args.insert(args.begin(), {find_program("git"), "-C", path()});
-    ProcessOptions opts;
-    opts.env = {"GIT_CONFIG_NOSYSTEM=1", "HOME=" + dir_.str()};
-    const auto r = run_process(args, opts);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
-  }
-  void commit(const std::string& file, const std::string& content, const std::string& message) {
-    dir_.write("repo/" + file, content);
-    git({"add", "-A"});
-    git({"commit", "-q", "-m", message});
-  }
-  std::string head() const {
-    std::string h = git({"rev-parse", "HEAD"});
-    return h.substr(0, h.find('\n'));
-  }
-
- private:
-  TempDir dir_;
-};
 
 json scan(const GitRepo& repo, std::vector<std::string> args, int expected_exit, std::string* err = nullptr) {
   args.insert(args.begin(), {"--format", "json"});
