@@ -1,0 +1,50 @@
+#include "source/format.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace tokensweep::source {
+
+// Each format module adds its entries here, in detection order: the more specific first.
+const std::vector<FormatInfo>& formats() {
+  static const std::vector<FormatInfo> all = {
+  };
+  return all;
+}
+
+const FormatInfo* detect_format(std::string_view path, std::string_view head) {
+  for (const auto& f : formats()) {
+    if (f.detect(path, head)) return &f;
+  }
+  return nullptr;
+}
+
+const FormatInfo* find_format(std::string_view name) {
+  for (const auto& f : formats()) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+Result<std::size_t> LineFormatSource::read(char* buf, std::size_t n) {
+  constexpr std::size_t kChunk = 1U << 20;
+  while (out_pos_ == out_.size() && !finished_) {
+    out_.clear();
+    out_pos_ = 0;
+    in_.resize(kChunk);
+    auto got = input_.read(in_.data(), in_.size());
+    if (!got) return got.error();
+    if (got.value() == 0) {
+      format_.finish(out_);
+      finished_ = true;
+    } else {
+      format_.feed(std::string_view(in_.data(), got.value()), out_);
+    }
+  }
+  n = std::min(n, out_.size() - out_pos_);
+  std::memcpy(buf, out_.data() + out_pos_, n);
+  out_pos_ += n;
+  return n;
+}
+
+}  // namespace tokensweep::source
