@@ -12,10 +12,11 @@ namespace {
 // Matched case-insensitively anywhere in the secret. Each is long or odd enough that a
 // random token contains it with negligible probability (a 4-letter marker turns up in a
 // random 40-character base62 token about once in 25,000).
-constexpr std::array<std::string_view, 20> kMarkers = {
+// "[masked]" is GitLab CI's mask for a masked variable ("https://oauth2:[MASKED]@...").
+constexpr std::array<std::string_view, 21> kMarkers = {
     "xxxx", "****", "...", "\xE2\x80\xA6", "<", ">", "${", "{{", "example", "your_",
     "your-", "yourtoken", "changeme", "change_me", "redacted", "placeholder", "dummy",
-    "replace_me", "replace-me", "insert_",
+    "replace_me", "replace-me", "insert_", "[masked]",
 };
 
 // Separators that tokens and placeholders put between groups ("0000-0000", "aaaa_aaaa").

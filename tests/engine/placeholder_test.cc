@@ -37,6 +37,14 @@ TEST(Placeholder, NewMarkersAreRecognised) {
   }
 }
 
+TEST(Placeholder, CiMasksAreRecognised) {
+  // GitHub Actions writes "***", GitLab "[MASKED]", Jenkins "****" where a masked value was.
+  for (const char* s : {"***", "[MASKED]", "[masked]", "****", "[MASKED][MASKED]", "prefix-[MASKED]"}) {
+    EXPECT_TRUE(is_placeholder(s, "")) << s;
+  }
+  EXPECT_FALSE(is_placeholder("MASKED-but-a-real-value-9f8e", ""));
+}
+
 TEST(Placeholder, OneRepeatedCharacterBetweenSeparatorsIsAPlaceholder) {
   EXPECT_TRUE(is_placeholder("00000000-0000-0000-0000-000000000000", ""));
   EXPECT_TRUE(is_placeholder("sk_live_0000_0000_0000_0000", "sk_live_"));
