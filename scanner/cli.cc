@@ -40,6 +40,9 @@ int run(int argc, char** argv) {
   scan_cmd->add_flag("--follow-symlinks", scan.follow_symlinks, "Follow symlinks met while walking directories");
   scan_cmd->add_flag("--no-decode", scan.no_decode,
                      "Scan the raw bytes only, not their decoded views (JSON escapes, base64, ...)");
+  scan_cmd->add_option("--input-type", scan.input_type,
+                       "What the inputs named are: auto (detect from name and content), plain (bytes only), "
+                       "or a format name: see `tokensweep scan --input-type list`");
   scan_cmd->add_flag("--verbose,-v", scan.verbose, "Progress and engine statistics on stderr (never secrets)");
   scan_cmd->add_option("--broker", scan.broker, "Check each finding against the broker hook(s) in FILE");
   scan_cmd->add_flag("--revoke", scan.revoke, "Revoke findings the broker reports active (needs --broker)");

@@ -25,6 +25,7 @@ struct ScanArgs {
   std::string max_file_size; // "4G", "512M", "0" (no cap)
   bool follow_symlinks = false;
   bool no_decode = false;
+  std::string input_type = "auto";  // --input-type: auto, plain, or a format name (source/format.h)
   bool verbose = false;
   std::string broker;        // --broker FILE: check findings through its hooks
   bool revoke = false;       // --revoke: revoke what the broker reports active

@@ -17,6 +17,7 @@
 #include "progress.h"
 #include "report/sink.h"
 #include "rules/loader.h"
+#include "source/format.h"
 #include "source/git_history.h"
 #include "source/path_glob.h"
 
@@ -174,6 +175,21 @@ int scan_command(const ScanArgs& args) {
     return kExitError;
   }
   pipeline::ScanOptions options;
+  if (args.input_type == "list") {
+    for (const auto& f : source::formats()) std::cout << f.name << "\t" << f.description << "\n";
+    return kExitClean;
+  }
+  if (args.input_type == "plain") {
+    options.detect_formats = false;
+  } else if (args.input_type != "auto") {
+    options.input_format = source::find_format(args.input_type);
+    if (options.input_format == nullptr) {
+      std::string known = "auto, plain";
+      for (const auto& f : source::formats()) known += ", " + std::string(f.name);
+      print_error("--input-type: unknown type '" + args.input_type + "' (expected " + known + ")");
+      return kExitError;
+    }
+  }
   if (!args.max_file_size.empty()) {
     const auto size = parse_size(args.max_file_size);
     if (!size) {

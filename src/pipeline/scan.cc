@@ -5,12 +5,14 @@
 #include <chrono>
 #include <set>
 #include <thread>
+#include <tuple>
 #include <unordered_set>
 
 #include "decode/archive.h"
 #include "decode/text_decoders.h"
 #include "report/collector.h"
 #include "source/block_reader.h"
+#include "source/format.h"
 
 namespace tokensweep::pipeline {
 namespace {
@@ -41,6 +43,8 @@ struct Worker {
   std::size_t overlap;
   uint64_t max_file_size;
   bool decode;
+  const source::FormatInfo* forced_format;  // --input-type, for inputs named on the command line
+  bool detect_formats;                      // false: those inputs are plain bytes
   std::vector<std::unique_ptr<source::BlockReader>> readers;  // one per archive nesting level
   std::vector<engine::Match> matches;
   std::vector<std::string> decoded;  // one buffer per text-decoding depth
@@ -62,6 +66,14 @@ struct Stream {
   std::vector<std::string> decoded_suppressed;    // fingerprints an allow marker hid there
   uint64_t decode_budget = 0;
   bool decode_budget_hit = false;
+  source::SourceContext source;         // appended to the `source` of every finding in it
+  bool format_checked = false;          // its format was detected (or forced) already
+  source::LineFormat* lines = nullptr;  // its bytes come through this format
+  std::unique_ptr<source::RecordFormat> records;  // fed its bytes while they are scanned
+  std::string records_error;                      // why the records stopped, if they did
+  uint64_t records_fed = 0;                       // stream offset fed to `records` so far
+  std::vector<report::Finding> record_findings;   // found in the records' texts
+  std::vector<std::string> record_suppressed;     // fingerprints an allow marker hid there
 };
 
 // The decoders worth trying on what `scanner` just scanned: those whose trigger it saw,
@@ -99,6 +111,87 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
 }
 
 void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archive_depth);
+
+// Scans one record of a RecordFormat (a chat message, a CSV field) and its text decodings.
+// Its findings carry the record's line and context.
+void scan_record(Worker& w, Stream& st, const source::Record& record) {
+  w.matches.clear();
+  if (!w.scanner.scan(record.text, w.matches)) return;
+  std::vector<std::string> chain = st.decoders;
+  chain.insert(chain.end(), record.decoders.begin(), record.decoders.end());
+  report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, record.line);
+  collector.add_block(record.text, 0, 0, w.matches);  // one block: nothing follows
+  const uint32_t triggers = gate(w.scanner);
+  const std::size_t first = st.record_findings.size();
+  for (auto& f : collector.take()) st.record_findings.push_back(std::move(f));
+  for (const auto& fp : collector.suppressed_fingerprints()) st.record_suppressed.push_back(fp);
+  if (w.decode) {
+    // The decodings' findings land in decoded_findings; move the new ones over so that
+    // they carry the record's context too.
+    const std::size_t decoded_before = st.decoded_findings.size();
+    const std::size_t suppressed_before = st.decoded_suppressed.size();
+    st.decode_budget = kDecodeBudgetFactor * record.text.size();
+    scan_decodings(w, st, record.text, triggers, record.line, chain, 0);
+    for (std::size_t i = decoded_before; i < st.decoded_findings.size(); ++i) {
+      st.record_findings.push_back(std::move(st.decoded_findings[i]));
+    }
+    st.decoded_findings.resize(decoded_before);
+    for (std::size_t i = suppressed_before; i < st.decoded_suppressed.size(); ++i) {
+      st.record_suppressed.push_back(std::move(st.decoded_suppressed[i]));
+    }
+    st.decoded_suppressed.resize(suppressed_before);
+  }
+  for (std::size_t i = first; i < st.record_findings.size(); ++i) {
+    auto& src = st.record_findings[i].source;
+    src.insert(src.end(), record.source.begin(), record.source.end());
+  }
+}
+
+// Feeds the bytes of `block` (at stream offset `base`) not fed before to the stream's
+// RecordFormat, scanning each record it completes. A format error stops the records (the
+// raw bytes are still scanned) and is reported once the stream ends.
+void feed_records(Worker& w, Stream& st, std::string_view block, uint64_t base, bool last) {
+  if (!st.records) return;
+  const source::RecordSink emit = [&](const source::Record& r) { scan_record(w, st, r); };
+  const uint64_t skip = st.records_fed - base;  // the overlap with the previous block
+  Status status = st.records->feed(block.substr(std::min<uint64_t>(skip, block.size())), emit);
+  st.records_fed = base + block.size();
+  if (status && last) status = st.records->finish(emit);
+  if (!status) {
+    st.records_error = status.error().message;
+    st.records.reset();
+  }
+}
+
+// Picks the format of a stream from its path and first bytes (or --input-type for inputs
+// named on the command line). A LineFormat rescans the stream through the format (from
+// `first`, the block already read) and returns true; a RecordFormat is attached to `st`.
+bool apply_format(Worker& w, source::BlockReader& reader, std::string_view first, Stream& st,
+                  std::size_t archive_depth) {
+  st.format_checked = true;
+  if (archive_depth == 0 && !w.detect_formats) return false;
+  constexpr std::size_t kHead = 64U << 10;
+  const source::FormatInfo* format = archive_depth == 0 && w.forced_format != nullptr
+                                         ? w.forced_format
+                                         : source::detect_format(st.path, first.substr(0, kHead));
+  if (format == nullptr) return false;
+  if (format->make_records != nullptr) {
+    st.records = format->make_records(st.path);
+    return false;
+  }
+  auto lines = format->make_lines(st.path);
+  PrefixedSource whole(first, reader.source());
+  source::LineFormatSource view(whole, *lines);
+  Stream inner;
+  inner.path = st.path;
+  inner.decoders = st.decoders;
+  inner.limit = st.limit;
+  inner.source = st.source;
+  inner.format_checked = true;
+  inner.lines = lines.get();
+  scan_stream(w, view, std::move(inner), archive_depth + 1);
+  return true;
+}
 
 // `first` is the head of an archive already read from `reader`: hands the whole stream to
 // libarchive and scans each member as a stream of its own.
@@ -148,6 +241,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
                                      " levels; this one was scanned as raw bytes",
                                  true});
     }
+    if (first && !stream.format_checked && apply_format(w, reader, b.data, stream, archive_depth)) return;
     if (b.data.empty() && !first) break;
     w.matches.clear();
     const uint64_t own_begin = first ? 0 : margin;
@@ -164,6 +258,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
       std::vector<std::string> chain = stream.decoders;
       scan_decodings(w, stream, b.data, gate(scanner), block_line, chain, 0);
     }
+    feed_records(w, stream, b.data, b.base, b.last);
     const uint64_t end = b.base + b.data.size();
     if (w.progress != nullptr) w.progress->bytes.fetch_add(end - scanned, std::memory_order_relaxed);
     scanned = end;
@@ -183,12 +278,40 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
                                    "x the input; some nested encodings were not decoded",
                                true});
   }
+  if (!stream.records_error.empty()) {
+    out.diagnostics.push_back({stream.path, "malformed",
+                               stream.records_error + "; the rest was scanned as plain bytes", false});
+  }
+  if (stream.lines != nullptr) {
+    for (auto& warning : stream.lines->take_warnings()) {
+      out.diagnostics.push_back({stream.path, "malformed", std::move(warning), false});
+    }
+  }
   const std::size_t findings_before = out.findings.size();
   ++out.files_scanned;
   out.bytes_scanned += scanned;
   out.duplicates += collector.duplicates_merged();
   std::unordered_set<std::string> seen;
+  // Records first: the same secret in the raw bytes is the record's finding, which says
+  // where it came from (channel, ticket); a secret repeated in two records is two findings.
+  std::unordered_set<std::string> record_hidden(stream.record_suppressed.begin(), stream.record_suppressed.end());
+  std::unordered_set<std::string> record_keys;
+  std::stable_sort(stream.record_findings.begin(), stream.record_findings.end(),
+                   [](const auto& a, const auto& b) { return a.decoders.size() < b.decoders.size(); });
+  for (auto& f : stream.record_findings) {
+    if (!record_keys.insert(f.fingerprint + ":" + std::to_string(f.line)).second) {
+      ++out.duplicates;
+      continue;
+    }
+    seen.insert(f.fingerprint);
+    out.findings.push_back(std::move(f));
+  }
   for (auto& f : collector.take()) {
+    // Hidden by an allow marker in its record, or reported from its record already.
+    if (record_hidden.count(f.fingerprint) != 0 || (!record_keys.empty() && seen.count(f.fingerprint) != 0)) {
+      ++out.duplicates;
+      continue;
+    }
     seen.insert(f.fingerprint);
     out.findings.push_back(std::move(f));
   }
@@ -197,6 +320,9 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
   out.suppressed_inline += collector.suppressed();
   std::unordered_set<std::string> hidden(collector.suppressed_fingerprints().begin(),
                                          collector.suppressed_fingerprints().end());
+  for (const auto& fp : record_hidden) {
+    if (hidden.insert(fp).second) ++out.suppressed_inline;
+  }
   for (const auto& fp : stream.decoded_suppressed) {
     if (seen.count(fp) == 0 && hidden.insert(fp).second) ++out.suppressed_inline;
   }
@@ -209,6 +335,15 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
       continue;
     }
     out.findings.push_back(std::move(f));
+  }
+  for (std::size_t i = findings_before; i < out.findings.size(); ++i) {
+    auto& src = out.findings[i].source;
+    if (stream.lines != nullptr) {
+      if (const source::SourceContext* context = stream.lines->context(out.findings[i].line)) {
+        src.insert(src.end(), context->begin(), context->end());
+      }
+    }
+    src.insert(src.end(), stream.source.begin(), stream.source.end());
   }
   if (w.progress != nullptr) {
     w.progress->files.fetch_add(1, std::memory_order_relaxed);
@@ -289,7 +424,8 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   std::atomic<std::size_t> next{0};
   std::vector<WorkerResult> results(threads);
   auto work = [&](unsigned w) {
-    Worker worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode, {}, {}, {}, {}, options.progress};
+    Worker worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode,
+                  options.input_format, options.detect_formats, {}, {}, {}, {}, options.progress};
     for (std::size_t i = next.fetch_add(1); i < inputs.size(); i = next.fetch_add(1)) {
       scan_input(inputs[i], worker);
     }
@@ -310,11 +446,11 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
     report.summary.duplicates_merged += r.duplicates;
     report.summary.suppressed_inline += r.suppressed_inline;
   }
-  // Deterministic whatever the thread count: by path, then offset, then rule id.
+  // Deterministic whatever the thread count: by path, line, column, offset (in its own
+  // decoded text or record), rule id, and the secret's fingerprint.
   std::sort(report.findings.begin(), report.findings.end(), [](const auto& a, const auto& b) {
-    if (a.path != b.path) return a.path < b.path;
-    if (a.offset != b.offset) return a.offset < b.offset;
-    return a.rule_id < b.rule_id;
+    return std::tie(a.path, a.line, a.column, a.offset, a.rule_id, a.fingerprint) <
+           std::tie(b.path, b.line, b.column, b.offset, b.rule_id, b.fingerprint);
   });
   std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
                    [](const auto& a, const auto& b) { return a.path < b.path; });

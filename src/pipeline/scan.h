@@ -11,6 +11,7 @@
 
 #include "engine/engine.h"
 #include "report/finding.h"
+#include "source/format.h"
 #include "source/inputs.h"
 
 namespace tokensweep::pipeline {
@@ -33,6 +34,10 @@ struct ScanOptions {
   std::size_t block_size = kDefaultBlockSize;
   source::WalkOptions walk;
   bool decode = true;  // scan decoded views (JSON escapes, base64, ...) besides the raw bytes
+  // The format of every input named in `paths` (--input-type); nullptr: detected per input
+  // (and always for archive members) from name and content. See source/format.h.
+  const source::FormatInfo* input_format = nullptr;
+  bool detect_formats = true;  // false (--input-type plain): inputs in `paths` are plain bytes
   std::vector<source::Input> inputs;  // prepared inputs (git blobs), scanned after `paths`
   ScanProgress* progress = nullptr;   // optional; must outlive run_scan
 };
