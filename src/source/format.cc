@@ -3,11 +3,19 @@
 #include <algorithm>
 #include <cstring>
 
+#include "source/exports.h"
+
 namespace tokensweep::source {
 
 // Each format module adds its entries here, in detection order: the more specific first.
 const std::vector<FormatInfo>& formats() {
   static const std::vector<FormatInfo> all = {
+      {"slack-export", "a Slack export's day file (<channel>/<YYYY-MM-DD>.json): messages, blocks, attachments",
+       &detect_slack_export, nullptr, &make_slack_export},
+      {"jira-csv", "a Jira CSV export: every field, repeated columns numbered", &detect_jira_csv, nullptr,
+       &make_jira_csv},
+      {"zendesk-export", "Zendesk tickets as JSON or NDJSON: subjects, descriptions, comment bodies",
+       &detect_zendesk_export, nullptr, &make_zendesk_export},
   };
   return all;
 }
