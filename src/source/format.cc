@@ -4,6 +4,8 @@
 #include <cstring>
 
 #include "source/exports.h"
+#include "source/ci_log.h"
+#include "source/shell_history.h"
 
 namespace tokensweep::source {
 
@@ -16,6 +18,13 @@ const std::vector<FormatInfo>& formats() {
        &make_jira_csv},
       {"zendesk-export", "Zendesk tickets as JSON or NDJSON: subjects, descriptions, comment bodies",
        &detect_zendesk_export, nullptr, &make_zendesk_export},
+      {"bash-history", "a bash history: one entry per line, #<epoch> times", &detect_bash_history, &make_bash_history, nullptr},
+      {"zsh-history", "a zsh history: extended : <epoch>:<s>; entries, continuations, metafied bytes", &detect_zsh_history, &make_zsh_history, nullptr},
+      {"fish-history", "a fish history: - cmd: / when: entries, fish escapes", &detect_fish_history, &make_fish_history, nullptr},
+      {"powershell-history", "a PSReadLine ConsoleHost_history.txt: CRLF, backtick continuations", &detect_powershell_history, &make_powershell_history, nullptr},
+      {"jenkins-log", "a Jenkins build log: console notes blanked, pipeline stages as steps", &detect_jenkins_log, &make_jenkins_log, nullptr},
+      {"gitlab-log", "a GitLab job log: sections as steps, FF_TIMESTAMPS prefixes removed", &detect_gitlab_log, &make_gitlab_log, nullptr},
+      {"github-actions-log", "a GitHub Actions job or step log: timestamps removed, steps and groups", &detect_github_actions_log, &make_github_actions_log, nullptr},
   };
   return all;
 }
