@@ -10,6 +10,7 @@
 
 #include "decode/archive.h"
 #include "decode/text_decoders.h"
+#include "pipeline/image_scan.h"
 #include "report/collector.h"
 #include "source/block_reader.h"
 #include "source/format.h"
@@ -50,6 +51,7 @@ struct Worker {
   std::vector<std::string> decoded;  // one buffer per text-decoding depth
   WorkerResult result;
   ScanProgress* progress;  // optional live counters
+  ImageScan* image = nullptr;  // the innermost archive being scanned, watched for an image
 
   source::BlockReader& reader(std::size_t depth) {
     while (readers.size() <= depth) readers.push_back(std::make_unique<source::BlockReader>(block_size, overlap));
@@ -199,15 +201,19 @@ void scan_archive(Worker& w, source::BlockReader& reader, std::string_view first
                   std::size_t archive_depth) {
   PrefixedSource whole(first, reader.source());
   decode::ArchiveLimits limits;
+  ImageScan image(w.image, outer.path, "!");  // a container image gets layer context at the end
   const Status st = decode::read_archive(first, whole, limits, [&](const decode::ArchiveMember& m, ByteSource& member) {
     Stream inner;
     inner.path = m.name.empty() ? outer.path : outer.path + "!" + m.name;
     inner.decoders = outer.decoders;
     inner.decoders.insert(inner.decoders.end(), m.decoders.begin(), m.decoders.end());
     inner.limit = w.max_file_size;
-    scan_stream(w, member, std::move(inner), archive_depth + 1);
+    ByteSource& bytes = image.member(m.name, member, w.result.findings.size());
+    scan_stream(w, bytes, std::move(inner), archive_depth + 1);
+    image.member_done(w.result.findings.size());
   });
   if (!st) w.result.diagnostics.push_back(Diagnostic::from(st.error(), outer.path));
+  image.finish(w.result.findings, w.result.diagnostics);
 }
 
 // Scans one stream in blocks; a block after the first owns matches ending at or past half
@@ -380,7 +386,34 @@ class MemorySource : public ByteSource {
   std::string_view rest_;
 };
 
+// An OCI image layout directory: its files are scanned like the members of an image archive.
+void scan_image_layout(const source::Input& input, Worker& w) {
+  std::string root = input.path;
+  while (root.size() > 1 && root.ends_with('/')) root.pop_back();
+  ImageScan image(w.image, root, "/");
+  const std::string dir = root == "/" ? root : root + "/";
+  for (const auto& name : list_image_layout(input.open_path, input.path, w.result.diagnostics)) {
+    FdSource file;
+    if (auto st = file.open(input.open_path + "/" + name); !st) {
+      w.result.diagnostics.push_back(Diagnostic::from(st.error(), dir + name));
+      continue;
+    }
+    Stream stream;
+    stream.path = dir + name;
+    stream.limit = w.max_file_size;
+    ByteSource& bytes = image.member(name, file, w.result.findings.size());
+    scan_stream(w, bytes, std::move(stream), 0);
+    w.reader(0).close();
+    image.member_done(w.result.findings.size());
+  }
+  image.finish(w.result.findings, w.result.diagnostics);
+}
+
 void scan_input(const source::Input& input, Worker& w) {
+  if (input.type == source::InputType::kImageLayout) {
+    scan_image_layout(input, w);
+    return;
+  }
   if (input.type != source::InputType::kMemory && input.source.empty()) {
     scan_file(input, w);
     return;

@@ -6,12 +6,15 @@
 #include "source/exports.h"
 #include "source/ci_log.h"
 #include "source/shell_history.h"
+#include "source/image_config.h"
 
 namespace tokensweep::source {
 
 // Each format module adds its entries here, in detection order: the more specific first.
 const std::vector<FormatInfo>& formats() {
   static const std::vector<FormatInfo> all = {
+      {"image-config", "a container image's config: config.Env and history[].created_by (build args) as records",
+       &detect_image_config, nullptr, &make_image_config},
       {"slack-export", "a Slack export's day file (<channel>/<YYYY-MM-DD>.json): messages, blocks, attachments",
        &detect_slack_export, nullptr, &make_slack_export},
       {"jira-csv", "a Jira CSV export: every field, repeated columns numbered", &detect_jira_csv, nullptr,

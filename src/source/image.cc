@@ -368,11 +368,17 @@ Resolution resolve(const ImageParts& parts) {
   const auto index = parts.metadata.find("index.json");
   if (index != parts.metadata.end()) {
     resolve_index(parts, "index.json", index->second, 0, out);
-    return out;
+  } else if (parts.present.count("index.json") != 0) {
+    out.problems.push_back({"index.json", "too large to read", false});
   }
-  if (parts.present.count("index.json") != 0) out.problems.push_back({"index.json", "too large to read", false});
-  if (out.problems.empty()) out.problems.push_back({"", "has no manifest.json or index.json (truncated?)", false});
-  out.problems.back().message += "; layers were scanned without layer context";
+  if (out.problems.empty() && out.images.empty()) {
+    if (index != parts.metadata.end()) {
+      out.problems.push_back({"index.json", "lists no image manifests", false});
+    } else {
+      out.problems.push_back({"", "has no manifest.json or index.json (truncated?)", false});
+    }
+  }
+  if (out.images.empty()) out.problems.back().message += "; layers were scanned without layer context";
   return out;
 }
 

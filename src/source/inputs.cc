@@ -54,6 +54,12 @@ class Walker {
     if (S_ISREG(st.st_mode)) {
       inputs_.push_back({path, path, InputType::kFile, static_cast<uint64_t>(st.st_size), {}, {}});
     } else if (S_ISDIR(st.st_mode)) {
+      // An OCI image layout is one input, scanned as one image (pipeline/image_scan.h).
+      struct stat marker {};
+      if (::stat(join(path, "oci-layout").c_str(), &marker) == 0 && S_ISREG(marker.st_mode)) {
+        inputs_.push_back({path, path, InputType::kImageLayout, 0, {}, {}});
+        return;
+      }
       directory(path, st);
     } else if (!named) {
       // Reading a FIFO, socket or device met during a walk could block forever or never end.

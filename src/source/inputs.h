@@ -17,6 +17,7 @@ enum class InputType {
   kFile,    // a regular file: size known, read in blocks
   kStream,  // stdin, or a FIFO named on the command line (`scan <(cmd)`): read to EOF
   kMemory,  // bytes already read (a git blob): `data`
+  kImageLayout,  // a directory holding an OCI image layout (an `oci-layout` file): one image
 };
 
 struct Input {

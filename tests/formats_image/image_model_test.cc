@@ -1,5 +1,7 @@
-// The image model (source/image.h): manifests, configs, layer order and whiteouts.
+// The image model (source/image.h): manifests, configs, layer order and whiteouts; and
+// the image-config format (source/image_config.h).
 #include "source/image.h"
+#include "source/image_config.h"
 
 #include <gtest/gtest.h>
 
@@ -279,3 +281,64 @@ TEST(Whiteouts, TheFirstDeletingLayerWins) {
 
 }  // namespace
 }  // namespace tokensweep::source::image
+
+namespace tokensweep::source {
+namespace {
+
+// A Record with its text copied (a record's views are valid during the call only).
+struct Got {
+  std::string text;
+  uint64_t line = 0;
+  SourceContext source;
+  std::vector<std::string> decoders;
+};
+
+std::vector<Got> records_of(std::string_view path, std::string_view config, Status* status = nullptr) {
+  auto format = make_image_config(path);
+  std::vector<Got> out;
+  const RecordSink sink = [&](const Record& r) { out.push_back({std::string(r.text), r.line, r.source, r.decoders}); };
+  Status st = format->feed(config.substr(0, 7), sink);
+  if (st) st = format->feed(config.substr(7), sink);
+  if (st) st = format->finish(sink);
+  if (status != nullptr) *status = st;
+  return out;
+}
+
+TEST(ImageConfigFormat, DetectedByAnImageMemberNameAndConfigContent) {
+  const std::string blob = "image.tar!blobs/sha256/" + std::string(64, 'c');
+  const std::string config = R"({"architecture":"amd64","config":{}})";
+  EXPECT_TRUE(detect_image_config(blob, config));
+  EXPECT_TRUE(detect_image_config("layout/blobs/sha256/" + std::string(64, 'c'), config));
+  EXPECT_TRUE(detect_image_config("image.tar!" + std::string(64, 'c') + ".json", "\n " + config));
+  EXPECT_FALSE(detect_image_config("src/config.json", config));
+  EXPECT_FALSE(detect_image_config(blob, R"({"schemaVersion":2,"layers":[]})"));
+  EXPECT_FALSE(detect_image_config(blob, std::string("\x1f\x8b", 2)));
+  EXPECT_EQ(find_format("image-config")->make_records, &make_image_config);
+}
+
+TEST(ImageConfigFormat, EnvAndHistoryAreRecordsWithTheirFieldAndLine) {
+  const std::string config = "{\n  \"config\": {\n    \"Env\": [\n      \"A=1\",\n      \"TOKEN=x\\u003cy\"\n    ]\n  },\n"
+                             "  \"history\": [\n    {\"created_by\": \"RUN |1 T=v /bin/sh -c y\"}\n  ]\n}\n";
+  Status st;
+  const auto records = records_of("i.tar!blobs/sha256/" + std::string(64, 'c'), config, &st);
+  ASSERT_TRUE(st);
+  ASSERT_EQ(records.size(), 3U);
+  EXPECT_EQ(records[1].text, "TOKEN=x<y");
+  EXPECT_EQ(records[1].source, (SourceContext{{"image_config", "config.Env[1]"}}));
+  EXPECT_EQ(records[1].line, 1U);  // written escaped differently: not located
+  EXPECT_EQ(records[0].line, 4U);
+  EXPECT_EQ(records[2].line, 9U);
+  EXPECT_EQ(records[2].source, (SourceContext{{"image_config", "history[0].created_by"}}));
+  EXPECT_EQ(records[2].decoders, (std::vector<std::string>{"json-unescape"}));
+}
+
+TEST(ImageConfigFormat, MalformedConfigIsAnErrorThatSaysWhere) {
+  Status st;
+  const auto records = records_of("x", R"({"architecture":"amd64","config":{"Env":["A=1")", &st);
+  EXPECT_TRUE(records.empty());
+  ASSERT_FALSE(st);
+  EXPECT_EQ(st.error().message, "image config not valid JSON (at byte 47)");
+}
+
+}  // namespace
+}  // namespace tokensweep::source
