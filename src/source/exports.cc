@@ -31,4 +31,19 @@ bool contains_nocase(std::string_view haystack, std::string_view needle) {
   return false;
 }
 
+std::vector<bool> repeated_in_others(const std::vector<std::string_view>& texts) {
+  std::vector<bool> repeated(texts.size(), false);
+  std::size_t bytes = 0;
+  for (const auto t : texts) bytes += t.size();
+  if (texts.size() < 2 || texts.size() * bytes > (std::size_t{64} << 20)) return repeated;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    for (std::size_t j = 0; j < texts.size() && !repeated[i]; ++j) {
+      if (j == i || repeated[j]) continue;
+      const bool longer = texts[j].size() > texts[i].size() || (texts[j].size() == texts[i].size() && j < i);
+      if (longer && texts[j].find(texts[i]) != std::string_view::npos) repeated[i] = true;
+    }
+  }
+  return repeated;
+}
+
 }  // namespace tokensweep::source

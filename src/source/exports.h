@@ -12,7 +12,8 @@
 //   (preview, plain_text, title), a thread broadcast's `root` — each string under one of
 //   the keys text, fallback, pretext, title, value, url, preview, plain_text, footer,
 //   title_link, from_url, original_url; nothing under user_profile, bot_profile,
-//   reactions or edited. Decoders {"json-unescape"}.
+//   reactions or edited; none whose text another record of the message contains (the
+//   rich-text blocks repeat the text: see repeated_in_others). Decoders {"json-unescape"}.
 //   Context, in order: {"channel", the day file's folder} (omitted when it has none),
 //   {"ts", the message's ts}, {"user", the user id, or a bot message's bot_id},
 //   {"user_name", user_profile's display_name, else its real_name, else a bot message's
@@ -33,7 +34,8 @@
 //   `{"results": [...]}`), a comments page (`{"comments": [...]}`), one ticket
 //   (`{"ticket": {...}}` or the bare ticket object), or NDJSON with one ticket per line and
 //   its comments embedded (`"comments": [...]`). Records: a ticket's subject and
-//   description, a comment's body, html_body and plain_body. Decoders {"json-unescape"}.
+//   description, a comment's body, html_body and plain_body (but not one the comment's
+//   others contain, as a plain_body equal to the body). Decoders {"json-unescape"}.
 //   Context: {"ticket", id} (a comment's ticket_id when it has one, else the enclosing
 //   ticket's id; omitted when neither is known), {"comment", id} for a comment,
 //   {"field", key}. In NDJSON (a `.ndjson`/`.jsonl` name, or once a value was seen that
@@ -50,6 +52,7 @@
 
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "source/format.h"
 
@@ -74,5 +77,11 @@ std::string_view base_name(std::string_view name);
 std::string_view skip_bom_and_space(std::string_view head);
 // ASCII case-insensitive `haystack` contains `needle`.
 bool contains_nocase(std::string_view haystack, std::string_view needle);
+// For the records of one message or comment: true for each text that another one
+// contains (a longer one, or an equal earlier one) — a rich-text element repeating part of
+// the message's text, a plain_body equal to the body — so one secret is one finding there,
+// not one per copy on another line. All false when the texts are too many or too large
+// for the quadratic check (count × bytes over 64 Mi).
+std::vector<bool> repeated_in_others(const std::vector<std::string_view>& texts);
 
 }  // namespace tokensweep::source

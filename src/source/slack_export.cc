@@ -167,7 +167,11 @@ class SlackExport final : public RecordFormat, private JsonStream::Handler {
     const std::string& user_name = !display_name_.empty() ? display_name_
                                    : !real_name_.empty()  ? real_name_
                                                           : username_;
+    texts_.clear();
+    for (std::size_t i = 0; i < count_; ++i) texts_.push_back(pending_[i].text);
+    const std::vector<bool> repeated = repeated_in_others(texts_);
     for (std::size_t i = 0; i < count_; ++i) {
+      if (repeated[i]) continue;
       const Pending& p = pending_[i];
       record_.text = p.text;
       record_.line = p.line;
@@ -189,6 +193,7 @@ class SlackExport final : public RecordFormat, private JsonStream::Handler {
   const RecordSink* emit_ = nullptr;
   Record record_;
   std::vector<Pending> pending_;  // the current message's records; reused
+  std::vector<std::string_view> texts_;
   std::size_t count_ = 0;
   std::size_t bytes_ = 0;
   std::string ts_, user_, bot_id_, username_, thread_ts_, display_name_, real_name_;

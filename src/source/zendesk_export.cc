@@ -9,6 +9,7 @@
 // ticket's object closes.
 #include <array>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "source/exports.h"
@@ -196,10 +197,22 @@ class ZendeskExport final : public RecordFormat, private JsonStream::Handler {
       emit_from(s.first, s.wrapper ? std::string() : s.id);
       return;
     }
+    // One copy of each text: drop a body the comment's other bodies contain.
+    std::vector<std::string_view> texts;
+    for (std::size_t i = s.first; i < count_; ++i) texts.push_back(pending_[i].text);
+    const std::vector<bool> repeated = repeated_in_others(texts);
+    std::size_t kept = s.first;
     for (std::size_t i = s.first; i < count_; ++i) {
-      pending_[i].comment_id = s.id;
-      pending_[i].ticket_id = s.ticket_id;
+      if (repeated[i - s.first]) {
+        bytes_ -= pending_[i].text.size();
+        continue;
+      }
+      if (kept != i) std::swap(pending_[kept], pending_[i]);
+      pending_[kept].comment_id = s.id;
+      pending_[kept].ticket_id = s.ticket_id;
+      ++kept;
     }
+    count_ = kept;
     const Scope* ticket = nullptr;
     for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it) {
       if (it->ticket) {

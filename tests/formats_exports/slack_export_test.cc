@@ -14,7 +14,7 @@ const std::string kDay = R"([
     {
         "client_msg_id": "0b9f5c7e-1111-4222-8333-944455556666",
         "type": "message",
-        "text": "staging url: https:\/\/stage.example.com\/?k=alpha &amp; caf\u00e9",
+        "text": "staging url: <https:\/\/stage.example.com\/?k=alpha&amp;b=1|stage> caf\u00e9",
         "user": "U012AB3CD",
         "ts": "1767312000.000100",
         "team": "T0001",
@@ -33,7 +33,7 @@ const std::string kDay = R"([
                         "type": "rich_text_section",
                         "elements": [
                             {"type": "text", "text": "staging url: "},
-                            {"type": "link", "url": "https:\/\/stage.example.com\/?k=alpha"}
+                            {"type": "link", "url": "https:\/\/stage.example.com\/?k=alpha&b=1", "text": "stage"}
                         ]
                     }
                 ]
@@ -89,11 +89,11 @@ TEST(SlackExport, LeavesOtherFilesAlone) {
 TEST(SlackExport, RecordsTheTextPeopleWroteWithChannelTsAndUser) {
   const Outcome out = run_format("slack-export", kPath, kDay);
   ASSERT_TRUE(out.ok) << out.error;
-  ASSERT_EQ(out.records.size(), 9U) << out;
+  ASSERT_EQ(out.records.size(), 8U) << out;
 
   const SavedRecord& text = out.records[0];
-  EXPECT_EQ(text.text, "staging url: https://stage.example.com/?k=alpha &amp; caf\xC3\xA9");
-  EXPECT_EQ(text.line, line_of(kDay, "\"text\": \"staging url: https"));
+  EXPECT_EQ(text.text, "staging url: <https://stage.example.com/?k=alpha&amp;b=1|stage> caf\xC3\xA9");
+  EXPECT_EQ(text.line, line_of(kDay, "\"text\": \"staging url: <https"));
   EXPECT_EQ(text.source, (SourceContext{{"channel", "general"},
                                         {"ts", "1767312000.000100"},
                                         {"user", "U012AB3CD"},
@@ -101,34 +101,45 @@ TEST(SlackExport, RecordsTheTextPeopleWroteWithChannelTsAndUser) {
                                         {"field", "text"}}));
   EXPECT_EQ(text.decoders, std::vector<std::string>{"json-unescape"});
 
-  EXPECT_EQ(out.records[1].text, "staging url: ");
-  EXPECT_EQ(out.records[1].context("field"), "blocks[0].elements[0].elements[0].text");
-  EXPECT_EQ(out.records[2].text, "https://stage.example.com/?k=alpha");
-  EXPECT_EQ(out.records[2].context("field"), "blocks[0].elements[0].elements[1].url");
-  EXPECT_EQ(out.records[2].line, line_of(kDay, "{\"type\": \"link\""));
-  EXPECT_EQ(out.records[2].context("ts"), "1767312000.000100");
+  // The rich-text blocks repeat the text: only the link's url, unescaped differently, is new.
+  EXPECT_EQ(out.records[1].text, "https://stage.example.com/?k=alpha&b=1");
+  EXPECT_EQ(out.records[1].context("field"), "blocks[0].elements[0].elements[1].url");
+  EXPECT_EQ(out.records[1].line, line_of(kDay, "{\"type\": \"link\""));
+  EXPECT_EQ(out.records[1].context("ts"), "1767312000.000100");
+}
+
+TEST(SlackExport, RichTextThatRepeatsTheTextIsNotASecondRecord) {
+  const Outcome out = run_format("slack-export", kPath, R"([{"ts": "1.0", "text": "key: abc def",
+    "blocks": [{"type": "rich_text", "elements": [{"type": "rich_text_section", "elements": [
+      {"type": "text", "text": "key: "}, {"type": "text", "text": "abc def", "style": {"code": true}}]}]}]},
+    {"ts": "2.0", "text": "same", "attachments": [{"fallback": "same"}]}])");
+  ASSERT_TRUE(out.ok) << out.error;
+  ASSERT_EQ(out.records.size(), 2U) << out;
+  EXPECT_EQ(out.records[0].context("field"), "text");
+  EXPECT_EQ(out.records[1].context("field"), "text");
+  EXPECT_EQ(out.records[1].context("ts"), "2.0");
 }
 
 TEST(SlackExport, BotMessagesAttachmentsAndFiles) {
   const Outcome out = run_format("slack-export", kPath, kDay);
   ASSERT_TRUE(out.ok) << out.error;
-  ASSERT_EQ(out.records.size(), 9U) << out;
+  ASSERT_EQ(out.records.size(), 8U) << out;
   // The bot's message: empty text is no record; the attachment's fallback, text, field value.
-  EXPECT_EQ(out.records[3].text, "deploy finished: beta");
-  EXPECT_EQ(out.records[3].source, (SourceContext{{"channel", "general"},
+  EXPECT_EQ(out.records[2].text, "deploy finished: beta");
+  EXPECT_EQ(out.records[2].source, (SourceContext{{"channel", "general"},
                                                   {"ts", "1767312060.000200"},
                                                   {"user", "B0BOT"},
                                                   {"user_name", "deploy-bot"},
                                                   {"field", "attachments[0].fallback"}}));
-  EXPECT_EQ(out.records[4].text, "deploy *finished*");
-  EXPECT_EQ(out.records[5].text, "env");
-  EXPECT_EQ(out.records[5].context("field"), "attachments[0].fields[0].title");
-  EXPECT_EQ(out.records[6].text, "prod-beta");
-  EXPECT_EQ(out.records[6].line, line_of(kDay, "\"value\": \"prod-beta\""));
+  EXPECT_EQ(out.records[3].text, "deploy *finished*");
+  EXPECT_EQ(out.records[4].text, "env");
+  EXPECT_EQ(out.records[4].context("field"), "attachments[0].fields[0].title");
+  EXPECT_EQ(out.records[5].text, "prod-beta");
+  EXPECT_EQ(out.records[5].line, line_of(kDay, "\"value\": \"prod-beta\""));
   // A reply in a thread, sharing a file: its title and preview (a snippet), not its URLs.
-  EXPECT_EQ(out.records[7].text, "env.sh");
-  EXPECT_EQ(out.records[8].text, "export GAMMA=1\nexport DELTA=2");
-  EXPECT_EQ(out.records[8].source, (SourceContext{{"channel", "general"},
+  EXPECT_EQ(out.records[6].text, "env.sh");
+  EXPECT_EQ(out.records[7].text, "export GAMMA=1\nexport DELTA=2");
+  EXPECT_EQ(out.records[7].source, (SourceContext{{"channel", "general"},
                                                   {"ts", "1767312120.000300"},
                                                   {"user", "U999"},
                                                   {"thread_ts", "1767312000.000100"},
@@ -167,7 +178,7 @@ TEST(SlackExport, ATruncatedDayFileIsAnErrorAtTheEnd) {
   EXPECT_TRUE(out.at_finish);
   EXPECT_EQ(out.error, "line " + std::to_string(line_of(kDay, "\"subtype\": \"bot_message\"") - 2) +
                            ": invalid JSON (the input ends inside the object that starts here)");
-  EXPECT_EQ(out.records.size(), 3U) << "the first message was complete";
+  EXPECT_EQ(out.records.size(), 2U) << "the first message was complete";
 }
 
 TEST(SlackExport, AnythingButAnArrayOfMessagesIsAnError) {

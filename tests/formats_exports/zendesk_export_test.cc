@@ -31,15 +31,15 @@ const std::string kTicketsPage = R"({
 
 // A page of the Ticket Comments API: no ticket id in it.
 const std::string kCommentsPage = R"({"comments": [
-  {"id": 1274, "type": "Comment", "author_id": 123123, "body": "Thanks for your help!",
-   "html_body": "<p>Thanks for your help!<\/p>", "plain_body": "Thanks for your help!", "public": true},
+  {"id": 1274, "type": "Comment", "author_id": 123123, "body": "Thanks! Use **this** one",
+   "html_body": "<p>Thanks! Use <strong>this<\/strong> one<\/p>", "plain_body": "Thanks! Use this one", "public": true},
   {"id": 1275, "ticket_id": 99, "body": "gamma"}
 ]}
 )";
 
 // NDJSON: one ticket per line, comments embedded; the second ticket's id comes last.
 const std::string kNdjson =
-    R"({"id": 1, "subject": "VPN", "description": "d1", "comments": [{"id": 11, "body": "b11", "html_body": "<b>b11</b>"}]})"
+    R"({"id": 1, "subject": "VPN", "description": "d1", "comments": [{"id": 11, "body": "b11", "html_body": "<p>b 11</p>"}]})"
     "\n"
     R"({"subject": "Late id", "comments": [{"id": 21, "plain_body": "p21"}], "description": "d2", "id": 2})"
     "\n";
@@ -83,10 +83,18 @@ TEST(ZendeskExport, TicketsPageGivesSubjectsAndDescriptionsWithTheirTicket) {
 TEST(ZendeskExport, CommentsPageGivesBodiesWithCommentIds) {
   const Outcome out = run_format("zendesk-export", "comments.json", kCommentsPage);
   ASSERT_TRUE(out.ok) << out.error;
-  EXPECT_EQ(summary(out), (std::vector<std::string>{"2 <none>/1274 body Thanks for your help!",
-                                                    "3 <none>/1274 html_body <p>Thanks for your help!</p>",
-                                                    "3 <none>/1274 plain_body Thanks for your help!",
+  EXPECT_EQ(summary(out), (std::vector<std::string>{"2 <none>/1274 body Thanks! Use **this** one",
+                                                    "3 <none>/1274 html_body <p>Thanks! Use <strong>this</strong> one</p>",
+                                                    "3 <none>/1274 plain_body Thanks! Use this one",
                                                     "4 99/1275 body gamma"}));
+}
+
+TEST(ZendeskExport, ABodyRepeatedInTheSameCommentIsOneRecord) {
+  const Outcome out = run_format("zendesk-export", "t.json", R"({"ticket": {"id": 3, "comments": [
+    {"id": 31, "body": "same text", "plain_body": "same text", "html_body": "<p>same text</p>"},
+    {"id": 32, "body": "same text"}]}})");
+  ASSERT_TRUE(out.ok) << out.error;
+  EXPECT_EQ(summary(out), (std::vector<std::string>{"2 3/31 html_body <p>same text</p>", "3 3/32 body same text"}));
 }
 
 TEST(ZendeskExport, OneTicketWithANewComment) {
@@ -101,7 +109,7 @@ TEST(ZendeskExport, NdjsonTicketsWithEmbeddedComments) {
   ASSERT_TRUE(out.ok) << out.error;
   EXPECT_EQ(summary(out), (std::vector<std::string>{
                               "1 1/<none> subject VPN", "1 1/<none> description d1", "1 1/11 body b11",
-                              "1 1/11 html_body <b>b11</b>", "2 2/<none> subject Late id", "2 2/21 plain_body p21",
+                              "1 1/11 html_body <p>b 11</p>", "2 2/<none> subject Late id", "2 2/21 plain_body p21",
                               "2 2/<none> description d2"}));
 }
 
