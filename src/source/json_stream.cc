@@ -1,5 +1,6 @@
 #include "source/json_stream.h"
 
+#include <bit>
 #include <cstring>
 
 namespace tokensweep::source {
@@ -48,6 +49,33 @@ bool valid_number(std::string_view s) {
   return i == s.size();
 }
 
+// Eight bytes at a time (SWAR, little-endian): the offset of the first byte that ends a
+// string's plain run ('"', '\\' or a control character), or 8 when there is none. The
+// lowest flagged byte of these bit tricks is exact (only bytes above it can be false hits).
+static_assert(std::endian::native == std::endian::little, "first_string_stop() reads bytes little-endian");
+constexpr uint64_t kOnes = 0x0101010101010101ULL;
+constexpr uint64_t kHighs = 0x8080808080808080ULL;
+
+inline uint64_t load8(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return v;
+}
+
+inline unsigned first_string_stop(uint64_t v) {
+  const uint64_t quote = v ^ (kOnes * '"');
+  const uint64_t backslash = v ^ (kOnes * '\\');
+  const uint64_t flagged = (((quote - kOnes) & ~quote) | ((backslash - kOnes) & ~backslash) |
+                            ((v - kOnes * 0x20) & ~v)) & kHighs;
+  return flagged == 0 ? 8 : static_cast<unsigned>(__builtin_ctzll(flagged)) / 8;
+}
+
+// The offset of the first byte that is not a space, or 8.
+inline unsigned first_non_space(uint64_t v) {
+  const uint64_t other = v ^ (kOnes * ' ');
+  return other == 0 ? 8 : static_cast<unsigned>(__builtin_ctzll(other)) / 8;
+}
+
 // What an error message may show of a byte: printable ASCII, else its hex value. One byte
 // of the input never reveals a secret.
 std::string describe(char c) {
@@ -68,6 +96,11 @@ Status JsonStream::feed(std::string_view in) {
     // a dropped line up to its end.
     if (state_ == State::kString) {
       const char* s = p;
+      while (end - p >= 8) {
+        const unsigned n = first_string_stop(load8(p));
+        p += n;
+        if (n < 8) break;
+      }
       while (p < end) {
         const auto c = static_cast<unsigned char>(*p);
         if (c == '"' || c == '\\' || c < 0x20) break;
@@ -85,6 +118,39 @@ Status JsonStream::feed(std::string_view in) {
         continue;
       }
       str_.append(s, n);
+      if (p == end) break;
+    } else if (state_ == State::kScalar) {
+      const char* s = p;
+      while (p < end && is_scalar_char(*p)) ++p;
+      const auto n = static_cast<std::size_t>(p - s);
+      if (scalar_.size() + n > kMaxScalar) {
+        cur_ = *s;
+        if (Status st = fail("a number or literal longer than 256 bytes", scalar_offset_); !st) return st;
+        offset_ += n;
+        continue;
+      }
+      scalar_.append(s, n);
+      offset_ += n;
+      if (p == end) break;
+    } else if (state_ != State::kSkipLine && state_ < State::kString) {
+      // Between tokens: a run of whitespace (pretty-printed exports are much of it). A
+      // newline inside a value with line recovery on is an error: step() reports it.
+      const char* s = p;
+      while (p < end) {
+        const char c = *p;
+        if (c == ' ' && end - p >= 8) {
+          p += first_non_space(load8(p));  // indentation
+        } else if (c == ' ' || c == '\t' || c == '\r') {
+          ++p;
+        } else if (c == '\n' && (!recover_ || frames_.empty())) {
+          ++p;
+          ++line_;
+          line_start_ = offset_ + static_cast<uint64_t>(p - s);
+        } else {
+          break;
+        }
+      }
+      offset_ += static_cast<uint64_t>(p - s);
       if (p == end) break;
     } else if (state_ == State::kSkipLine) {
       const void* nl = std::memchr(p, '\n', static_cast<std::size_t>(end - p));

@@ -76,6 +76,7 @@ class JsonStream {
   uint64_t values() const { return values_; }  // complete top-level values so far
 
  private:
+  // The states before kString are between tokens (feed() skips whitespace runs there).
   enum class State {
     kTop, kValue, kArrayFirst, kObjectFirst, kKey, kColon, kAfter,
     kString, kEscape, kHex, kSurrogateBackslash, kSurrogateU, kScalar, kSkipLine, kFailed,

@@ -106,7 +106,7 @@ class SlackExport final : public RecordFormat, private JsonStream::Handler {
     if (fr.empty()) return not_an_array();
     // Only members of objects inside a message (fr[1]); not strings in arrays.
     if (fr.size() < 2 || !fr[1].object || !fr.back().object) return {};
-    const std::string& key = fr.back().key;
+    const std::string_view key = fr.back().key;  // string_view ==: sizes first
     if (fr.size() == 2) {
       if (key == "ts") ts_.assign(value);
       else if (key == "user") user_.assign(value);
@@ -114,7 +114,7 @@ class SlackExport final : public RecordFormat, private JsonStream::Handler {
       else if (key == "username") username_.assign(value);
       else if (key == "thread_ts") thread_ts_.assign(value);
     } else {
-      const std::string& member = fr[1].key;
+      const std::string_view member = fr[1].key;
       if (member == "user_profile") {
         if (fr.size() == 3 && key == "display_name") display_name_.assign(value);
         if (fr.size() == 3 && key == "real_name") real_name_.assign(value);

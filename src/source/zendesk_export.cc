@@ -145,7 +145,7 @@ class ZendeskExport final : public RecordFormat, private JsonStream::Handler {
     const auto& fr = json_.frames();
     if (fr.empty() || !fr.back().object || scopes_.empty() || scopes_.back().depth != fr.size()) return {};
     Scope& s = scopes_.back();
-    const std::string& key = fr.back().key;
+    const std::string_view key = fr.back().key;
     if (key == "id") {
       s.id.assign(value);
       if (s.ticket && !s.wrapper) emit_from(s.first, s.id);  // held back for want of the id
