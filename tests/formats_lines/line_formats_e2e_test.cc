@@ -159,6 +159,21 @@ TEST(LineFormatsCli, InputTypeForcesAHistoryFormat) {
   EXPECT_EQ(source_of(found[0], "timestamp"), "2026-01-02T03:04:05Z");
 }
 
+TEST(LineFormatsCli, InputTypeForcesAFormatOnStdin) {
+  TempDir dir;
+  const std::string token = checksummed_token("gho_", 45);
+  ProcessOptions options;
+  options.stdin_data = ": "s + kT1 + ":0;ls\n: " + kT2 + ":0;" + metafy("echo \xD1\x84 ") + "export GH=" + token + "\n";
+  const auto r = scan_with_test_rules(dir, {"--format", "json", "--input-type", "zsh-history", "-"}, options);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  const json doc = parse(r);
+  ASSERT_EQ(doc["findings"].size(), 1U) << doc.dump(1);
+  const auto& f = doc["findings"][0];
+  EXPECT_EQ(f["line"], 2);
+  EXPECT_EQ(source_of(f, "history_entry"), "2");
+  EXPECT_EQ(source_of(f, "timestamp"), "2026-01-02T03:05:00Z");
+}
+
 TEST(LineFormatsCli, InputTypeListNamesTheLineFormats) {
   const auto r = tokensweep({"scan", "--input-type", "list"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
