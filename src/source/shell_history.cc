@@ -85,9 +85,22 @@ class HistoryFormat : public LineFormat {
   virtual void on_line(std::string_view text, bool ends, bool starts, std::string& out) = 0;
   virtual void end_of_input(std::string& /*out*/) {}
 
-  // Checks what is scanned for binary junk; warns once per input.
-  void check(std::string_view scanned) {
-    if (junk_reported_ || line_support::is_text(scanned)) return;
+  // Checks what is scanned for binary junk; warns once per input. A segment of a very long
+  // line (`ends` false) may end inside a UTF-8 sequence: its last bytes wait for the next.
+  void check(std::string_view scanned, bool ends) {
+    if (junk_reported_) return;
+    std::string joined;
+    if (!utf8_carry_.empty()) {
+      joined = utf8_carry_ + std::string(scanned);
+      utf8_carry_.clear();
+      scanned = joined;
+    }
+    if (!ends) {
+      const std::size_t tail = incomplete_utf8_tail(scanned);
+      utf8_carry_.assign(scanned.substr(scanned.size() - tail));
+      scanned.remove_suffix(tail);
+    }
+    if (line_support::is_text(scanned)) return;
     junk_reported_ = true;
     warnings_.push_back("line " + std::to_string(line_) +
                         ": binary data in a shell history (a NUL or bytes that are not UTF-8); the whole "
@@ -103,9 +116,21 @@ class HistoryFormat : public LineFormat {
     if (ends) ++line_;
   }
 
+  // The bytes of a UTF-8 sequence cut at the end of `text` (0 to 3 of them).
+  static std::size_t incomplete_utf8_tail(std::string_view text) {
+    for (std::size_t back = 1; back <= 3 && back <= text.size(); ++back) {
+      const auto c = static_cast<unsigned char>(text[text.size() - back]);
+      if ((c & 0xC0) == 0x80) continue;  // a continuation byte: look further back
+      const std::size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      return need > back ? back : 0;
+    }
+    return 0;
+  }
+
   LineSplitter splitter_;
   mutable ContextPool contexts_;
   std::vector<std::string> warnings_;
+  std::string utf8_carry_;
   bool junk_reported_ = false;
 };
 
@@ -123,7 +148,7 @@ class BashHistory final : public HistoryFormat {
       // else: after a timestamp, lines up to the next one are one entry, as bash reads them.
     }
     out.append(text);
-    check(text);
+    check(text, ends);
     if (ends) out += '\n';
   }
 
@@ -142,7 +167,7 @@ class ZshHistory final : public HistoryFormat {
       if (!zsh_extended_header(scanned, epoch)) epoch = EntryIndex::kNoTime;
       index_.begin(line_, epoch);
     }
-    check(scanned);
+    check(scanned, ends);
     if (!scanned.empty()) last_ = scanned.back();
     if (ends) {
       // hist.c: a line whose last byte (before '\n') is a backslash continues the entry.
@@ -207,7 +232,7 @@ class FishHistory final : public HistoryFormat {
     std::string& target = index_.has_entry() ? held_ : out;
     const std::size_t begin = target.size();
     unescape(text, target);
-    check(std::string_view(target.data() + begin, target.size() - begin));
+    check(std::string_view(target.data() + begin, target.size() - begin), ends);
     if (ends) {
       if (pending_backslash_) target += '\\';  // a lone backslash at the end of a line
       pending_backslash_ = false;
@@ -267,7 +292,7 @@ class PowerShellHistory final : public HistoryFormat {
   void on_line(std::string_view text, bool ends, bool starts, std::string& out) override {
     if (starts && !continued_) index_.begin(line_);
     out.append(text);
-    check(text);
+    check(text, ends);
     const std::string_view line = without_cr(text);
     if (!line.empty()) last_ = line.back();
     if (ends) {

@@ -179,6 +179,19 @@ TEST(ZshHistory, SameOutcomeWhereverTheInputIsSplit) {
                          std::string(": ") + kT1 + ":0;" + metafy(command) + "\nnext\n: " + kT2 + ":1;x\x83");
 }
 
+TEST(ZshHistory, ALineLongerThanWhatIsHeldIsPassedOnInPiecesStillUnmetafied) {
+  // Past LineSplitter::kMaxHeldLine a line goes on in segments; a Meta pair may straddle one.
+  std::string command = "echo ";
+  while (command.size() < 3 * line_support::LineSplitter::kMaxHeldLine) command += "\xD1\x84\xC4\x83 abc ";
+  const std::string file = ": "s + kT1 + ":0;" + metafy(command) + "\n: " + kT2 + ":0;ls\n";
+  for (std::size_t cut : {std::size_t{1} << 20, (std::size_t{1} << 20) + 1, file.size() / 2}) {
+    const auto out = run_lines(&make_zsh_history, ".zsh_history", file, {cut});
+    EXPECT_EQ(out.line(1), ": "s + kT1 + ":0;" + command) << "cut " << cut;
+    EXPECT_EQ(out.at(2, "history_entry"), "2");
+    EXPECT_TRUE(out.warnings.empty());
+  }
+}
+
 TEST(ZshHistory, BinaryJunkWarnsOnce) {
   const auto out = run_lines(&make_zsh_history, ".zsh_history", std::string(": ") + kT1 + ":0;ls\n\xff\xff\n\xfe\n");
   ASSERT_EQ(out.warnings.size(), 1U);
