@@ -87,7 +87,7 @@ TEST(BashHistory, SameOutcomeWhereverTheInputIsSplit) {
                          std::string("pwd\n#") + kT1 + "\nls\r\n#" + kT2 + "\na\nb\nc");
 }
 
-TEST(BashHistory, LongRunsOfEntriesAreNumberedWithoutATableOfThem) {
+TEST(BashHistory, LongRunsOfOneLineEntriesAreNumberedInOrder) {
   std::string input;
   for (int i = 0; i < 5000; ++i) input += "echo " + std::to_string(i) + "\n";
   const auto out = run_lines(&make_bash_history, ".bash_history", input);
