@@ -209,21 +209,4 @@ Result<std::vector<Rule>> load_rules_path(const std::string& path) {
   return out;
 }
 
-Result<RuleSet> load_rule_set(bool builtin, const std::vector<std::string>& extra_paths) {
-  RuleSet set;
-  if (builtin) {
-    for (const auto& file : builtin_rule_files()) {
-      auto rules = parse_rules_yaml(file.text, "builtin:rules/" + std::string(file.name));
-      if (!rules) return rules.error();
-      if (auto st = set.add(std::move(rules).value()); !st) return st.error();
-    }
-  }
-  for (const auto& path : extra_paths) {
-    auto rules = load_rules_path(path);
-    if (!rules) return rules.error();
-    if (auto st = set.add(std::move(rules).value()); !st) return st.error();
-  }
-  return set;
-}
-
 }  // namespace tokensweep::rules

@@ -21,6 +21,8 @@ Status RuleSet::add(std::vector<Rule> rules) {
                         rule.origin + " " + rule.id);
     }
   }
+  rules_.reserve(rules_.size() + rules.size());
+  by_id_.reserve(by_id_.size() + rules.size());
   for (auto& rule : rules) {
     by_id_.emplace(rule.id, rules_.size());
     rules_.push_back(std::move(rule));

@@ -2,7 +2,8 @@
 // in both engines, find each of its examples and none of its negative examples.
 #include <gtest/gtest.h>
 
-#include <set>
+#include <string>
+#include <vector>
 
 #include "pipeline/rules_check.h"
 #include "rules/loader.h"
@@ -10,11 +11,12 @@
 namespace tokensweep::rules {
 namespace {
 
-TEST(BuiltinRules, AreEmbeddedAndLoad) {
-  ASSERT_FALSE(builtin_rule_files().empty());
+TEST(BuiltinRules, AreCompiledInAndLoad) {
+  ASSERT_FALSE(builtin_rules().empty());
   auto set = load_rule_set(true, {});
   ASSERT_TRUE(set.has_value()) << set.error().to_string();
-  EXPECT_GT(set.value().size(), 0U);
+  EXPECT_EQ(set.value().size(), builtin_rules().size());
+  EXPECT_TRUE(load_rule_set(false, {}).value().rules().empty());
 }
 
 TEST(BuiltinRules, PassRulesCheck) {
@@ -26,15 +28,35 @@ TEST(BuiltinRules, PassRulesCheck) {
   EXPECT_GE(result.negative_examples, result.rules);
 }
 
-TEST(BuiltinRules, EmbeddedCopyMatchesTheSourceTree) {
-  // The binary must carry the rules/ of its own build, not a stale copy.
-  auto from_tree = load_rules_path(std::string(TOKENSWEEP_SOURCE_DIR) + "/rules");
-  auto embedded = load_rule_set(true, {});
-  ASSERT_TRUE(from_tree.has_value() && embedded.has_value());
-  std::set<std::string> a, b;
-  for (const auto& r : from_tree.value()) a.insert(r.id + "\n" + r.pattern);
-  for (const auto& r : embedded.value().rules()) b.insert(r.id + "\n" + r.pattern);
-  EXPECT_EQ(a, b);
+TEST(BuiltinRules, CompiledCopyMatchesTheSourceTreeFieldByField) {
+  // The binary must carry the rules/ of its own build, not a stale copy, and the build's
+  // compilation (src/rules/compile_rules.cc) must lose or alter nothing: every field of
+  // every rule equals what the YAML loader reads from rules/*.yaml now, in the same order.
+  const std::string dir = std::string(TOKENSWEEP_SOURCE_DIR) + "/rules/";
+  auto from_tree = load_rules_path(dir);
+  ASSERT_TRUE(from_tree.has_value()) << from_tree.error().to_string();
+  const std::vector<Rule> compiled = builtin_rules();
+  ASSERT_EQ(compiled.size(), from_tree.value().size());
+  for (std::size_t i = 0; i < compiled.size(); ++i) {
+    const Rule& want = from_tree.value()[i];
+    const Rule& got = compiled[i];
+    SCOPED_TRACE(want.origin);
+    EXPECT_EQ(got.id, want.id);
+    EXPECT_EQ(got.name, want.name);
+    EXPECT_EQ(got.kind, want.kind);
+    EXPECT_EQ(got.provider, want.provider);
+    EXPECT_EQ(got.pattern, want.pattern);
+    EXPECT_EQ(got.validate, want.validate);
+    EXPECT_EQ(got.confidence, want.confidence);
+    EXPECT_EQ(got.broker_hints, want.broker_hints);
+    EXPECT_EQ(got.references, want.references);
+    EXPECT_EQ(got.examples, want.examples);
+    EXPECT_EQ(got.negative_examples, want.negative_examples);
+    EXPECT_EQ(got.public_prefix, want.public_prefix);
+    // "<source>/rules/github.yaml:12" is "builtin:rules/github.yaml:12" in the binary.
+    ASSERT_EQ(want.origin.rfind(dir, 0), 0U);
+    EXPECT_EQ(got.origin, "builtin:rules/" + want.origin.substr(dir.size()));
+  }
 }
 
 TEST(BuiltinRules, CheckFailsWhenAnExampleIsMissedOrANegativeIsFound) {
