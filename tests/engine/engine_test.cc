@@ -289,6 +289,23 @@ TEST(DatabaseCache, CorruptEntriesAreIgnoredAndRewritten) {
   EXPECT_TRUE(again.value()->from_cache());
 }
 
+TEST(DatabaseCache, TruncatedAndEmptyEntriesAreIgnored) {
+  testing::TempDir dir;
+  CompileOptions options;
+  options.cache_dir = dir.str();
+  ASSERT_TRUE(Engine::compile(rule_set(kGithubRules), nullptr, options).has_value());
+  std::filesystem::path entry;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) entry = e.path();
+  const auto size = std::filesystem::file_size(entry);
+  for (const auto cut : {size - 1, size / 2, std::uintmax_t{0}}) {
+    std::filesystem::resize_file(entry, cut);
+    auto engine = Engine::compile(rule_set(kGithubRules), nullptr, options);
+    ASSERT_TRUE(engine.has_value());
+    EXPECT_FALSE(engine.value()->from_cache()) << "cut to " << cut << " of " << size << " bytes";
+    EXPECT_EQ(std::filesystem::file_size(entry), size);  // rewritten whole
+  }
+}
+
 TEST(DatabaseCache, ConcurrentCompilesNeverReadAHalfWrittenEntry) {
   testing::TempDir dir;
   CompileOptions options;
