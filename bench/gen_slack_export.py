@@ -17,6 +17,7 @@ import os
 import random
 import sys
 import zipfile
+import zlib
 
 WORDS = ("the deploy failed again after we rotated the staging keys can someone look at "
          "pipeline build cache timeout retry merged reverted config prod incident on-call "
@@ -28,9 +29,20 @@ def sentence(rng, n):
     return " ".join(rng.choice(WORDS) for _ in range(n))
 
 
-def fake_token(rng):
-    alpha = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-    return "gho_" + "".join(rng.choice(alpha) for _ in range(36))  # checksum almost surely wrong
+BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def fake_token(rng, valid):
+    """An invented gho_ token: with a valid CRC32 checksum (a finding) or not (rejected)."""
+    body = "".join(rng.choice(BASE62) for _ in range(30))
+    crc = zlib.crc32(body.encode())
+    check = ""
+    for _ in range(6):
+        check = BASE62[crc % 62] + check
+        crc //= 62
+    if not valid:
+        check = check[:-1] + ("A" if check[-1] != "A" else "B")
+    return "gho_" + body + check
 
 
 def message(rng, users, ts):
@@ -40,7 +52,7 @@ def message(rng, users, ts):
     if roll < 0.05:
         text += " https://ci.example.com/job/" + str(rng.randint(1, 99999)) + "/console"
     elif roll < 0.07:
-        text += " token " + fake_token(rng)
+        text += " token " + fake_token(rng, rng.random() < 0.01)
     m = {
         "client_msg_id": "%08x-0000-4000-8000-%012x" % (rng.getrandbits(32), rng.getrandbits(48)),
         "type": "message",
