@@ -90,8 +90,10 @@ class Engine {
     // cached database lets a run skip compiling the RE2 programs of rules that never hit.
     mutable std::once_flag once;
     mutable std::unique_ptr<re2::RE2> re;
+    mutable std::unique_ptr<re2::RE2> relaxed;  // relax.h; null when the pattern has no large repeat
   };
   const re2::RE2& regex(std::size_t rule) const;
+  const re2::RE2* relaxed_regex(std::size_t rule) const;  // after regex(rule)
   struct DatabaseDeleter { void operator()(hs_database* db) const; };
 
   Engine() = default;

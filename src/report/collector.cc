@@ -4,6 +4,8 @@
 #include <cstring>
 #include <memory>
 
+#include "common/newlines.h"
+
 namespace tokensweep::report {
 namespace {
 
@@ -70,7 +72,7 @@ void FindingCollector::Cursor::advance(std::string_view block, uint64_t base, ui
   const char* from = block.data() + (pos - base);
   const auto n = static_cast<std::size_t>(target - pos);
   // Two vectorised passes (count, then the last newline) instead of one call per line.
-  const auto newlines = static_cast<uint64_t>(std::count(from, from + n, '\n'));
+  const uint64_t newlines = count_newlines(from, n);
   if (newlines > 0) {
     const void* last = ::memrchr(from, '\n', n);
     line += newlines;
