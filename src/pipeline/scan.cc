@@ -73,6 +73,7 @@ struct Stream {
   source::LineFormat* lines = nullptr;  // its bytes come through this format
   std::unique_ptr<source::RecordFormat> records;  // fed its bytes while they are scanned
   std::string records_error;                      // why the records stopped, if they did
+  std::vector<std::string> record_warnings;       // what the records skipped
   uint64_t records_fed = 0;                       // stream offset fed to `records` so far
   std::vector<report::Finding> record_findings;   // found in the records' texts
   std::vector<std::string> record_suppressed;     // fingerprints an allow marker hid there
@@ -144,8 +145,9 @@ void scan_record(Worker& w, Stream& st, const source::Record& record) {
     st.decoded_suppressed.resize(suppressed_before);
   }
   for (std::size_t i = first; i < st.record_findings.size(); ++i) {
-    auto& src = st.record_findings[i].source;
-    src.insert(src.end(), record.source.begin(), record.source.end());
+    auto& f = st.record_findings[i];
+    if (!record.lines_are_input_lines) f.line = record.line;
+    f.source.insert(f.source.end(), record.source.begin(), record.source.end());
   }
 }
 
@@ -158,7 +160,10 @@ void feed_records(Worker& w, Stream& st, std::string_view block, uint64_t base, 
   const uint64_t skip = st.records_fed - base;  // the overlap with the previous block
   Status status = st.records->feed(block.substr(std::min<uint64_t>(skip, block.size())), emit);
   st.records_fed = base + block.size();
-  if (status && last) status = st.records->finish(emit);
+  if (status && last) {
+    status = st.records->finish(emit);
+    st.record_warnings = st.records->take_warnings();
+  }
   if (!status) {
     st.records_error = status.error().message;
     st.records.reset();
@@ -287,6 +292,9 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
   if (!stream.records_error.empty()) {
     out.diagnostics.push_back({stream.path, "malformed",
                                stream.records_error + "; the rest was scanned as plain bytes", false});
+  }
+  for (auto& warning : stream.record_warnings) {
+    out.diagnostics.push_back({stream.path, "malformed", std::move(warning), false});
   }
   if (stream.lines != nullptr) {
     for (auto& warning : stream.lines->take_warnings()) {
@@ -429,7 +437,12 @@ void scan_input(const source::Input& input, Worker& w) {
   } else {
     scan_file(input, w);
   }
-  for (std::size_t i = first_finding; i < w.result.findings.size(); ++i) w.result.findings[i].source = input.source;
+  // The input's own context (git: commit, author) first, then what was found inside it
+  // (an image layer, a history entry).
+  for (std::size_t i = first_finding; i < w.result.findings.size(); ++i) {
+    auto& src = w.result.findings[i].source;
+    src.insert(src.begin(), input.source.begin(), input.source.end());
+  }
 }
 
 }  // namespace

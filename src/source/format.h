@@ -51,6 +51,10 @@ class LineFormat {
 struct Record {
   std::string_view text;   // what to scan, decoded by the format (a JSON string, a CSV field)
   uint64_t line = 1;       // 1-based line of the input where `text` starts
+  // True when each '\n' of `text` is a line break of the input too (a multi-line CSV
+  // field): a finding on the text's third line is on input line `line + 2`. False when the
+  // text was decoded from one escaped string (JSON "a\nb"): every finding is on `line`.
+  bool lines_are_input_lines = false;
   SourceContext source;    // where it came from
   std::vector<std::string> decoders;  // how `text` was obtained, e.g. {"json-unescape"}
 };
@@ -67,6 +71,9 @@ class RecordFormat {
   virtual Status feed(std::string_view in, const RecordSink& emit) = 0;
   // End of the input: emits what is left; an error for a truncated document.
   virtual Status finish(const RecordSink& emit) = 0;
+  // Problems worth a diagnostic that did not stop the records (an NDJSON line skipped),
+  // without the path; each is returned once, after finish().
+  virtual std::vector<std::string> take_warnings() { return {}; }
 };
 
 // The catalogue: every format, by the name `--input-type` takes and findings' `source`

@@ -187,6 +187,7 @@ class JiraCsv final : public RecordFormat {
       if (f.size == 0) continue;
       record_.text = std::string_view(row_).substr(f.begin, f.size);
       record_.line = f.line;
+      record_.lines_are_input_lines = true;  // a quoted field's line breaks are the file's
       record_.source.clear();
       if (!issue.empty()) record_.source.emplace_back("issue", std::string(issue));
       record_.source.emplace_back("field", i < labels_.size() ? labels_[i] : "column " + std::to_string(i + 1));

@@ -64,15 +64,19 @@ class ZendeskExport final : public RecordFormat, private JsonStream::Handler {
     emit_ = &emit;
     Status st = json_.finish();
     emit_ = nullptr;
-    if (!st) return st;
-    if (json_.broken_lines() == 0) return {};
-    // NDJSON: the broken lines were skipped and the others parsed; say which.
+    return st;
+  }
+
+  // NDJSON: the broken lines were skipped and the others parsed; say which.
+  std::vector<std::string> take_warnings() override {
+    if (json_.broken_lines() == 0 || warned_) return {};
+    warned_ = true;
     std::string message;
     for (const auto& e : json_.first_errors()) message += (message.empty() ? "" : "; ") + e;
     const uint64_t more = json_.broken_lines() - json_.first_errors().size();
     if (more > 0) message += "; and " + std::to_string(more) + " more broken lines";
     message += " (NDJSON: the other lines were parsed)";
-    return make_error(ErrorCode::kMalformed, std::move(message));
+    return {std::move(message)};
   }
 
  private:
@@ -252,6 +256,7 @@ class ZendeskExport final : public RecordFormat, private JsonStream::Handler {
   JsonStream json_;
   const RecordSink* emit_ = nullptr;
   Record record_;
+  bool warned_ = false;  // take_warnings() said it
   std::vector<Scope> scopes_;
   std::vector<Pending> pending_;  // reused; the first count_ are held back
   std::size_t count_ = 0;

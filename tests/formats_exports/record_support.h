@@ -40,6 +40,7 @@ struct Outcome {
   bool ok = true;
   std::string error;     // the message, when !ok
   bool at_finish = false;  // the error came from finish(), not feed()
+  std::vector<std::string> warnings;  // take_warnings() after finish()
 
   bool operator==(const Outcome&) const = default;
 };
@@ -80,6 +81,7 @@ inline Outcome run_format(std::string_view name, std::string_view path, std::str
     out.error = st.error().message;
     out.at_finish = true;
   }
+  out.warnings = format->take_warnings();
   return out;
 }
 

@@ -66,7 +66,8 @@ class TildeLines : public source::LineFormat {
 };
 
 // A record format: each line "R <id> <text>" is a record whose text has "\t" sequences
-// standing for nothing (so "gho_ab\tcd" is "gho_abcd"); a line "BAD" is malformed.
+// standing for nothing (so "gho_ab\tcd" is "gho_abcd") and "\n" for a line break; a line
+// "BAD" is malformed.
 class RecordLines : public source::RecordFormat {
  public:
   Status feed(std::string_view in, const source::RecordSink& emit) override {
@@ -91,9 +92,11 @@ class RecordLines : public source::RecordFormat {
     const auto space = text.find(' ', 2);
     std::string body = text.substr(space + 1);
     for (std::size_t at; (at = body.find("\\t")) != std::string::npos;) body.erase(at, 2);
+    for (std::size_t at; (at = body.find("\\n")) != std::string::npos;) body.replace(at, 2, "\n");
     source::Record r;
     r.text = body;
     r.line = line_;
+    r.lines_are_input_lines = text.substr(2, space - 2) == "csv";  // as if its line breaks were the file's
     r.source = {{"record", text.substr(2, space - 2)}};
     r.decoders = {"test-record"};
     emit(r);
@@ -183,6 +186,19 @@ TEST(FormatScan, RecordFindingWinsOverTheSameSecretInTheRawBytes) {
   EXPECT_EQ(by_fp(hidden).line, 3U);
   EXPECT_EQ(value_of(by_fp(hidden), "record"), "8");
   EXPECT_EQ(report.summary.duplicates_merged, 1U);  // `inside` in the raw bytes
+}
+
+TEST(FormatScan, ARecordFindingIsOnTheRecordsLineUnlessItsLineBreaksAreTheInputs) {
+  TempDir dir;
+  const auto json_like = checksummed_token("gho_", 51);
+  const auto csv_like = checksummed_token("gho_", 52);
+  const auto path = dir.write("lines.txt", "x\nR 1 a\\nb\\nc " + json_like + "\nR csv a\\nb " + csv_like + "\n");
+  const auto report = scan_as(&kRecords, {path});
+  ASSERT_EQ(report.findings.size(), 2U);
+  EXPECT_EQ(report.findings[0].fingerprint, sha256_hex(json_like));
+  EXPECT_EQ(report.findings[0].line, 2U);  // decoded from one escaped string on line 2
+  EXPECT_EQ(report.findings[1].fingerprint, sha256_hex(csv_like));
+  EXPECT_EQ(report.findings[1].line, 4U);  // the record starts on line 3; its second line
 }
 
 TEST(FormatScan, RecordsAreFedEachByteOnceAcrossOverlappingBlocks) {
