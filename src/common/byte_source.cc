@@ -31,6 +31,13 @@ Status FdSource::open(const std::string& path) {
   return Status::ok();
 }
 
+Status FdSource::seek(uint64_t offset) {
+  if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
+    return make_error(ErrorCode::kIo, std::string("seek failed: ") + std::strerror(errno), path_);
+  }
+  return Status::ok();
+}
+
 Result<std::size_t> FdSource::read(char* buf, std::size_t n) {
   while (true) {
     const ssize_t r = ::read(fd_, buf, n);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,8 @@ class FdSource : public ByteSource {
   FdSource& operator=(const FdSource&) = delete;
 
   Status open(const std::string& path);
+  // Moves to `offset` of a regular file (the next read starts there).
+  Status seek(uint64_t offset);
   void close();
   Result<std::size_t> read(char* buf, std::size_t n) override;
 

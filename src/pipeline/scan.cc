@@ -8,6 +8,7 @@
 #include <tuple>
 #include <unordered_set>
 
+#include "common/newlines.h"
 #include "decode/archive.h"
 #include "decode/text_decoders.h"
 #include "pipeline/image_scan.h"
@@ -77,6 +78,16 @@ struct Stream {
   uint64_t records_fed = 0;                       // stream offset fed to `records` so far
   std::vector<report::Finding> record_findings;   // found in the records' texts
   std::vector<std::string> record_suppressed;     // fingerprints an allow marker hid there
+  // A segment of a big file (run_scan splits one so that every worker shares it): it owns
+  // the matches ending in [own_begin, own_end) of its bytes, counts the newlines before
+  // `count_until` (for the segments after it), and started at `offset` of the file.
+  bool segment = false;
+  bool last_segment = false;
+  uint64_t offset = 0;
+  uint64_t own_begin = 0;
+  uint64_t own_end = UINT64_MAX;
+  uint64_t count_until = 0;
+  uint64_t newlines = 0;
 };
 
 // The decoders worth trying on what `scanner` just scanned: those whose trigger it saw,
@@ -113,7 +124,9 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
   }
 }
 
-void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archive_depth);
+// `newlines`, when given, receives the newlines a segment counted (Stream::count_until).
+void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archive_depth,
+                 uint64_t* newlines = nullptr);
 
 // Scans one record of a RecordFormat (a chat message, a CSV field) and its text decodings.
 // Its findings carry the record's line and context.
@@ -226,7 +239,7 @@ void scan_archive(Worker& w, source::BlockReader& reader, std::string_view first
 // decoded views are scanned too, and a secret found through several routes is one
 // finding, from the most direct route. A stream that is an archive is scanned member by
 // member instead, up to kMaxArchiveDepth levels of nesting.
-void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archive_depth) {
+void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archive_depth, uint64_t* newlines) {
   engine::Scanner& scanner = w.scanner;
   source::BlockReader& reader = w.reader(archive_depth);
   WorkerResult& out = w.result;
@@ -242,7 +255,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
       break;
     }
     const source::Block& b = block.value();
-    if (first && w.decode && decode::looks_like_archive(b.data)) {
+    if (first && w.decode && !stream.segment && decode::looks_like_archive(b.data)) {
       if (archive_depth < kMaxArchiveDepth) {
         scan_archive(w, reader, b.data, stream, archive_depth);
         return;
@@ -255,8 +268,14 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     if (first && !stream.format_checked && apply_format(w, reader, b.data, stream, archive_depth)) return;
     if (b.data.empty() && !first) break;
     w.matches.clear();
-    const uint64_t own_begin = first ? 0 : margin;
-    const uint64_t own_end = b.last ? UINT64_MAX : b.data.size() - margin;
+    uint64_t own_begin = first ? 0 : margin;
+    uint64_t own_end = b.last ? UINT64_MAX : b.data.size() - margin;
+    if (stream.segment) {
+      if (stream.own_begin > b.base) own_begin = std::max(own_begin, stream.own_begin - b.base);
+      own_end = stream.own_end <= b.base ? 0 : std::min(own_end, stream.own_end - b.base);
+      const uint64_t from = std::max(b.base, scanned), to = std::min(b.base + b.data.size(), stream.count_until);
+      if (from < to) stream.newlines += count_newlines(b.data.data() + (from - b.base), to - from);
+    }
     if (auto st = scanner.scan(b.data, w.matches, own_begin, own_end); !st) {
       out.diagnostics.push_back(Diagnostic::from(st.error(), stream.path));
       break;
@@ -276,10 +295,11 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     first = false;
     if (b.last) break;
   }
+  if (newlines != nullptr) *newlines = stream.newlines;
   if (!reader.status()) out.diagnostics.push_back(Diagnostic::from(reader.status().error(), stream.path));
-  if (reader.truncated()) {
+  if (reader.truncated() && (!stream.segment || stream.last_segment)) {
     out.diagnostics.push_back({stream.path, "limit",
-                               "larger than --max-file-size; only the first " + std::to_string(scanned) +
+                               "larger than --max-file-size; only the first " + std::to_string(stream.offset + scanned) +
                                    " bytes were scanned",
                                true});
   }
@@ -302,8 +322,8 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     }
   }
   const std::size_t findings_before = out.findings.size();
-  ++out.files_scanned;
-  out.bytes_scanned += scanned;
+  if (!stream.segment || stream.offset == 0) ++out.files_scanned;
+  out.bytes_scanned += stream.segment ? std::min(scanned, stream.own_end) - stream.own_begin : scanned;
   out.duplicates += collector.duplicates_merged();
   std::unordered_set<std::string> seen;
   // Records first: the same secret in the raw bytes is the record's finding, which says
@@ -360,7 +380,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     src.insert(src.end(), stream.source.begin(), stream.source.end());
   }
   if (w.progress != nullptr) {
-    w.progress->files.fetch_add(1, std::memory_order_relaxed);
+    if (!stream.segment || stream.last_segment) w.progress->files.fetch_add(1, std::memory_order_relaxed);
     w.progress->findings.fetch_add(out.findings.size() - findings_before, std::memory_order_relaxed);
   }
 }
@@ -417,6 +437,79 @@ void scan_image_layout(const source::Input& input, Worker& w) {
   image.finish(w.result.findings, w.result.diagnostics);
 }
 
+// One piece of a big plain file, so that all workers share it (run_scan): it reads from
+// `read_begin` (a max-window before `own_begin`, where the previous segment's matches end)
+// to `read_end` (a max-window past `own_end`), and owns the matches ending in between.
+struct Segment {
+  std::size_t input = 0;
+  uint64_t read_begin = 0;
+  uint64_t own_begin = 0;
+  uint64_t own_end = 0;
+  uint64_t read_end = 0;
+  uint64_t next_read_begin = 0;  // the next segment's read_begin (newlines are counted up to it)
+  bool last = false;
+  // Filled by the worker that scans it:
+  unsigned worker = 0;
+  std::size_t first_finding = 0;  // its findings are [first_finding, end_finding) of the
+  std::size_t end_finding = 0;    // worker's result
+  uint64_t newlines = 0;          // in [read_begin, next_read_begin)
+  uint64_t line_shift = 0;        // bytes from the start of the line holding read_begin to it
+};
+
+// Bytes between the last '\n' before `offset` of `file` and `offset` (0 when the byte
+// before it is a newline); read backwards, at most 1 MiB.
+uint64_t distance_to_line_start(FdSource& file, uint64_t offset) {
+  constexpr uint64_t kChunk = 64U << 10, kMax = 1U << 20;
+  std::string buf;
+  for (uint64_t back = 0; back < kMax && back < offset;) {
+    const uint64_t n = std::min(kChunk, offset - back);
+    buf.resize(n);
+    if (!file.seek(offset - back - n)) return 0;
+    std::size_t got = 0;
+    while (got < n) {
+      auto r = file.read(buf.data() + got, n - got);
+      if (!r || r.value() == 0) return 0;
+      got += r.value();
+    }
+    const auto nl = buf.rfind('\n');
+    if (nl != std::string::npos) return back + (n - nl - 1);
+    back += n;
+  }
+  return std::min(offset, kMax);
+}
+
+void scan_segment(const source::Input& input, Segment& seg, Worker& w, unsigned worker_index) {
+  seg.worker = worker_index;
+  seg.first_finding = w.result.findings.size();
+  FdSource file;
+  Status opened = file.open(input.open_path);
+  if (opened) opened = file.seek(seg.read_begin);
+  if (!opened) {
+    // Reported once, by the first segment; the others fail the same way.
+    if (seg.read_begin == 0) w.result.diagnostics.push_back(Diagnostic::from(opened.error(), input.path));
+    seg.end_finding = seg.first_finding;
+    return;
+  }
+  Stream stream;
+  stream.path = input.path;
+  stream.limit = seg.read_end - seg.read_begin;
+  stream.format_checked = true;  // run_scan split it because it is plain bytes
+  stream.segment = true;
+  stream.last_segment = seg.last;
+  stream.offset = seg.read_begin;
+  stream.own_begin = seg.own_begin - seg.read_begin;
+  stream.own_end = seg.last ? UINT64_MAX : seg.own_end - seg.read_begin;
+  stream.count_until = seg.next_read_begin - seg.read_begin;
+  uint64_t newlines = 0;
+  scan_stream(w, file, std::move(stream), 0, &newlines);
+  w.reader(0).close();
+  seg.newlines = newlines;
+  seg.end_finding = w.result.findings.size();
+  bool first_line_found = false;
+  for (std::size_t i = seg.first_finding; i < seg.end_finding; ++i) first_line_found |= w.result.findings[i].line == 1;
+  if (first_line_found && seg.read_begin > 0) seg.line_shift = distance_to_line_start(file, seg.read_begin);
+}
+
 void scan_input(const source::Input& input, Worker& w) {
   if (input.type == source::InputType::kImageLayout) {
     scan_image_layout(input, w);
@@ -453,6 +546,98 @@ engine::CompileOptions scan_compile_options() {
   return options;
 }
 
+// Cuts `input` into segments (appended to `segments`) when it is a regular file big enough
+// to share between threads and plain bytes: not an archive, not a format (those are read
+// from their start). Returns false when it is scanned whole.
+bool plan_segments(const source::Input& input, std::size_t index, const ScanOptions& options, unsigned threads,
+                   uint64_t margin, std::vector<Segment>& segments) {
+  if (threads < 2 || input.type != source::InputType::kFile || !input.source.empty()) return false;
+  const uint64_t size = options.max_file_size == 0 ? input.size : std::min(input.size, options.max_file_size);
+  const uint64_t min_segment = std::max<uint64_t>(options.min_segment, 4 * margin);
+  if (size < 2 * min_segment || options.input_format != nullptr) return false;
+  FdSource file;
+  if (!file.open(input.open_path)) return false;  // scanned whole, which reports the error
+  std::string head(64U << 10, '\0');
+  std::size_t got = 0;
+  while (got < head.size()) {
+    auto r = file.read(head.data() + got, head.size() - got);
+    if (!r || r.value() == 0) break;
+    got += r.value();
+  }
+  head.resize(got);
+  if (options.decode && decode::looks_like_archive(head)) return false;
+  if (options.detect_formats && source::detect_format(input.path, head) != nullptr) return false;
+  // Four segments per thread keep the threads busy to the end.
+  const uint64_t length = std::max<uint64_t>(min_segment, size / (4ULL * threads) + 1);
+  const std::size_t first = segments.size();
+  for (uint64_t begin = 0; begin < size; begin += length) {
+    Segment seg;
+    seg.input = index;
+    seg.own_begin = begin;
+    seg.own_end = std::min(size, begin + length);
+    seg.last = seg.own_end == size;
+    seg.read_begin = begin == 0 ? 0 : begin - margin;
+    // The last reads to the cap, so a file larger than --max-file-size says so.
+    seg.read_end = seg.last ? size : seg.own_end + margin;
+    segments.push_back(seg);
+  }
+  for (std::size_t k = first; k + 1 < segments.size(); ++k) segments[k].next_read_begin = segments[k + 1].read_begin;
+  segments.back().next_read_begin = segments.back().read_end;
+  return true;
+}
+
+// Turns each segment's findings into the file's: lines counted from the file's start,
+// offsets from it, columns on a segment's first line from its line's real start; and a
+// secret found in a decoded view of the bytes two segments share is one finding (as
+// within one stream, a decoded route only adds a secret the raw bytes did not show).
+void join_segments(const std::vector<Segment>& segments, std::vector<WorkerResult>& results) {
+  std::vector<std::vector<char>> drop(results.size());
+  for (std::size_t w = 0; w < results.size(); ++w) drop[w].assign(results[w].findings.size(), 0);
+  for (std::size_t k = 0; k < segments.size();) {
+    std::size_t end = k;
+    while (end < segments.size() && segments[end].input == segments[k].input) ++end;
+    uint64_t lines_before = 0;
+    std::unordered_set<std::string> raw;
+    for (std::size_t j = k; j < end; ++j) {
+      const Segment& seg = segments[j];
+      for (std::size_t i = seg.first_finding; i < seg.end_finding; ++i) {
+        report::Finding& f = results[seg.worker].findings[i];
+        if (f.line == 1) f.column += seg.line_shift;
+        f.line += lines_before;
+        if (f.decoders.empty()) {
+          f.offset += seg.read_begin;  // a decoded finding's offset is in its decoded text
+          raw.insert(f.fingerprint);
+        }
+      }
+      lines_before += seg.newlines;
+    }
+    std::unordered_set<std::string> decoded;
+    for (std::size_t j = k; j < end; ++j) {
+      const Segment& seg = segments[j];
+      for (std::size_t i = seg.first_finding; i < seg.end_finding; ++i) {
+        const report::Finding& f = results[seg.worker].findings[i];
+        if (f.decoders.empty()) continue;
+        if (raw.count(f.fingerprint) != 0 || !decoded.insert(f.fingerprint).second) {
+          drop[seg.worker][i] = 1;
+          ++results[seg.worker].duplicates;
+        }
+      }
+    }
+    k = end;
+  }
+  for (std::size_t w = 0; w < results.size(); ++w) {
+    auto& findings = results[w].findings;
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < findings.size(); ++i) {
+      if (drop[w][i] == 0) {
+        if (out != i) findings[out] = std::move(findings[i]);
+        ++out;
+      }
+    }
+    findings.resize(out);
+  }
+}
+
 report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const ScanOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   report::Report report;
@@ -462,18 +647,32 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   inputs.insert(inputs.end(), options.inputs.begin(), options.inputs.end());
   report.summary.paths_allowlisted = walk_stats.excluded;
 
-  unsigned threads = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, inputs.size())));
+  const unsigned requested = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
   const std::size_t overlap = 2 * engine->max_window();
   const std::size_t block_size = std::max(options.block_size, 4 * overlap + 4096);
+
+  // The work: each input, except that a big plain file is cut into segments that any
+  // worker may take, so that two cores share one huge log as well as many small files.
+  std::vector<Segment> segments;
+  std::vector<std::pair<std::size_t, std::ptrdiff_t>> items;  // input, segment (-1: whole)
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    if (!plan_segments(inputs[i], i, options, requested, engine->max_window(), segments)) items.emplace_back(i, -1);
+  }
+  for (std::size_t k = 0; k < segments.size(); ++k) items.emplace_back(segments[k].input, static_cast<std::ptrdiff_t>(k));
+  const auto threads = static_cast<unsigned>(std::min<std::size_t>(requested, std::max<std::size_t>(1, items.size())));
 
   std::atomic<std::size_t> next{0};
   std::vector<WorkerResult> results(threads);
   auto work = [&](unsigned w) {
     Worker worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode,
                   options.input_format, options.detect_formats, {}, {}, {}, {}, options.progress};
-    for (std::size_t i = next.fetch_add(1); i < inputs.size(); i = next.fetch_add(1)) {
-      scan_input(inputs[i], worker);
+    for (std::size_t i = next.fetch_add(1); i < items.size(); i = next.fetch_add(1)) {
+      const auto [input, segment] = items[i];
+      if (segment < 0) {
+        scan_input(inputs[input], worker);
+      } else {
+        scan_segment(inputs[input], segments[static_cast<std::size_t>(segment)], worker, w);
+      }
     }
     results[w] = std::move(worker.result);
   };
@@ -483,6 +682,7 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
     std::vector<std::jthread> pool;
     for (unsigned w = 0; w < threads; ++w) pool.emplace_back(work, w);
   }
+  join_segments(segments, results);
 
   for (auto& r : results) {
     for (auto& f : r.findings) report.findings.push_back(std::move(f));

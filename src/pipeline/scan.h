@@ -18,6 +18,7 @@ namespace tokensweep::pipeline {
 
 inline constexpr uint64_t kDefaultMaxFileSize = 4ULL << 30;  // 4 GiB
 inline constexpr std::size_t kDefaultBlockSize = 8U << 20;   // 8 MiB
+inline constexpr uint64_t kDefaultMinSegment = 32ULL << 20;  // 32 MiB
 
 // Live counters for a progress display, read by another thread while the scan runs. Updated
 // once per block of bytes (block_size) and once per input, never in the per-byte loop.
@@ -32,6 +33,9 @@ struct ScanOptions {
   unsigned threads = 0;                       // 0: one per core
   uint64_t max_file_size = kDefaultMaxFileSize;  // bytes scanned per file; 0 = no cap
   std::size_t block_size = kDefaultBlockSize;
+  // A regular file of twice this or more is cut into segments that the threads share
+  // (each costs a file open and a window of bytes read twice).
+  uint64_t min_segment = kDefaultMinSegment;
   source::WalkOptions walk;
   bool decode = true;  // scan decoded views (JSON escapes, base64, ...) besides the raw bytes
   // The format of every input named in `paths` (--input-type); nullptr: detected per input
