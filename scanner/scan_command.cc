@@ -1,11 +1,15 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "broker/client.h"
 #include "config/baseline.h"
@@ -67,7 +71,7 @@ bool use_color(const std::string& mode, bool to_stdout) {
 
 // Blobs are scanned in batches of about this many bytes, so memory stays bounded
 // whatever the size of the history.
-constexpr uint64_t kGitBatchBytes = 256ULL << 20;
+constexpr uint64_t kGitBatchBytes = 32ULL << 20;
 
 void merge_into(report::Report& into, report::Report&& part) {
   for (auto& f : part.findings) into.findings.push_back(std::move(f));
@@ -78,6 +82,41 @@ void merge_into(report::Report& into, report::Report&& part) {
   into.summary.duplicates_merged += part.summary.duplicates_merged;
   into.summary.suppressed_inline += part.summary.suppressed_inline;
   into.summary.rules = part.summary.rules;
+}
+
+// The "blob" entry of a git finding's source.
+std::string_view blob_of(const report::Finding& f) {
+  for (const auto& [key, value] : f.source) {
+    if (key == "blob") return value;
+  }
+  return {};
+}
+
+// A secret kept through later edits of a file is in every later version of it: one leak,
+// reported once per path, from the oldest blob that held it (the commit that introduced
+// it); the later copies count as merged duplicates. Each finding then says where the
+// secret still is (source::git_whereabouts).
+void place_git_findings(report::Report& report, const source::GitListing& listing) {
+  std::unordered_map<std::string, std::unordered_set<std::string>> holding;  // fingerprint -> blob shas
+  std::unordered_map<std::string, uint32_t> oldest;  // path NUL fingerprint -> blobs[]
+  const auto order = [&](const report::Finding& f) {
+    const auto it = listing.blob_index.find(std::string(blob_of(f)));
+    return it == listing.blob_index.end() ? UINT32_MAX : it->second;
+  };
+  const auto key = [](const report::Finding& f) { return f.path + '\0' + f.fingerprint; };
+  for (const auto& f : report.findings) {
+    holding[f.fingerprint].emplace(blob_of(f));
+    const auto [it, added] = oldest.emplace(key(f), order(f));
+    if (!added) it->second = std::min(it->second, order(f));
+  }
+  report.summary.duplicates_merged +=
+      std::erase_if(report.findings, [&](const report::Finding& f) { return order(f) != oldest[key(f)]; });
+  for (auto& f : report.findings) {
+    const uint32_t index = order(f);
+    if (index == UINT32_MAX) continue;
+    auto where = source::git_whereabouts(listing, listing.blobs[index], holding[f.fingerprint]);
+    if (!where.first.empty()) f.source.push_back(std::move(where));
+  }
 }
 
 // --git, --since, --range, --staged: the blobs of a repository, each scanned once, with
@@ -99,7 +138,11 @@ Result<report::Report> run_git_scan(std::shared_ptr<const engine::Engine> engine
                                                      : !args.since.empty() ? "range " + args.since + "..HEAD"
                                                                            : "the history";
   if (!args.staged && listing.value().commits == 0) {
-    total.diagnostics.push_back({scope.repo, "empty-range", what + " contains no commits: nothing was scanned", true});
+    // Counted as an input not scanned too, so no sink can show it as an all-clear.
+    const std::string empty = what == "the history" ? "empty history: the repository has no commits"
+                                                    : "empty " + what + ": it contains no commits";
+    total.diagnostics.push_back({scope.repo, "empty-range", empty + ", so nothing was scanned", true});
+    total.summary.files_skipped = 1;
   } else if (args.staged && listing.value().blobs.empty()) {
     total.diagnostics.push_back({scope.repo, "empty-range", "nothing staged: nothing was scanned", false});
   }
@@ -107,14 +150,20 @@ Result<report::Report> run_git_scan(std::shared_ptr<const engine::Engine> engine
     std::cerr << "tokensweep: git: " << listing.value().commits << " commits, " << listing.value().blob_mentions
               << " file changes, " << listing.value().blobs.size() << " distinct blobs in " << what << "\n";
   }
-  std::vector<source::GitBlob> blobs;
-  for (auto& b : listing.value().blobs) {
-    if (source::first_glob_match(options.walk.exclude, b.path) != nullptr) {
-      ++total.summary.paths_allowlisted;
-    } else {
-      blobs.push_back(std::move(b));
+  // The listing stays whole for place_git_findings(); a filtered copy only when
+  // allow_paths leave blobs out.
+  std::vector<char> allowlisted(listing.value().blobs.size(), 0);
+  for (std::size_t i = 0; i < allowlisted.size(); ++i) {
+    allowlisted[i] = source::first_glob_match(options.walk.exclude, listing.value().blobs[i].path) != nullptr;
+    total.summary.paths_allowlisted += allowlisted[i];
+  }
+  std::vector<source::GitBlob> kept;
+  if (total.summary.paths_allowlisted > 0) {
+    for (std::size_t i = 0; i < allowlisted.size(); ++i) {
+      if (!allowlisted[i]) kept.push_back(listing.value().blobs[i]);
     }
   }
+  const auto& blobs = total.summary.paths_allowlisted > 0 ? kept : listing.value().blobs;
   options.paths.clear();
   uint64_t batch_bytes = 0;
   auto flush = [&] {
@@ -144,6 +193,7 @@ Result<report::Report> run_git_scan(std::shared_ptr<const engine::Engine> engine
       total.diagnostics);
   if (!st) return st.error();
   flush();
+  if (!args.staged) place_git_findings(total, listing.value());
   total.summary.findings = total.findings.size();
   total.summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return total;

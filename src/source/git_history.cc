@@ -177,11 +177,25 @@ bool take_raw_entry(std::string_view& rest, std::string_view& meta, std::string_
   return true;
 }
 
+// The revision a range ends at: B of "A..B" or "A...B" (HEAD when B is left out), or
+// the range itself when it is one revision (everything reachable from it).
+std::string range_tip(const std::string& range) {
+  std::size_t dots = range.find("...");
+  std::size_t width = 3;
+  if (dots == std::string::npos) {
+    dots = range.find("..");
+    width = 2;
+  }
+  if (dots == std::string::npos) return range;
+  const std::string tip = range.substr(dots + width);
+  return tip.empty() ? "HEAD" : tip;
+}
+
 }  // namespace
 
 Result<GitListing> list_git_blobs(const GitScope& scope) {
   GitListing listing;
-  std::unordered_set<std::string> seen;
+  auto& seen = listing.blob_index;
   if (scope.staged) {
     auto out = run_git(scope.repo, {"diff", "--cached", "--raw", "-z", "--no-abbrev", "--no-renames",
                                     "--diff-filter=ACMRT", "--no-ext-diff"});
@@ -191,24 +205,30 @@ Result<GitListing> list_git_blobs(const GitScope& scope) {
     while (take_raw_entry(rest, meta, path)) {
       const std::string_view sha = raw_new_blob(meta);
       ++listing.blob_mentions;
-      if (!sha.empty() && seen.emplace(sha).second) listing.blobs.push_back({std::string(sha), std::string(path), "", "", ""});
+      if (!sha.empty() && seen.emplace(sha, listing.blobs.size()).second) {
+        listing.blobs.push_back({std::string(sha), std::string(path), "", "", ""});
+      }
     }
     return listing;
   }
 
   // Oldest first, so the first commit that shows a blob is the one that introduced it.
   // -m: a merge's own changes (a conflict resolution) count too. --root: the first
-  // commit's files are additions.
+  // commit's files are additions. No --diff-filter: it would drop commits (an empty
+  // commit is still a commit of the range), and deletions are kept for git_whereabouts().
   std::vector<std::string> args = {"log", "--reverse", "--root", "-m", "--raw", "-z", "--no-abbrev",
-                                   "--no-renames", "--diff-filter=ACMRT", "--no-ext-diff",
+                                   "--no-renames", "--no-ext-diff",
                                    "--format=%x01%H%x02%an <%ae>%x02%aI"};
   // --end-of-options: a revision from the command line ("--output=x") is never an option.
   if (!scope.range.empty()) {
     args.insert(args.end(), {"--end-of-options", scope.range});
+    listing.tip = range_tip(scope.range);
   } else if (!scope.since.empty()) {
     args.insert(args.end(), {"--end-of-options", scope.since + "..HEAD"});
+    listing.tip = "HEAD";
   } else {
     args.push_back("--all");
+    listing.tip = "HEAD";
   }
   args.push_back("--");
   auto out = run_git(scope.repo, args);
@@ -217,19 +237,24 @@ Result<GitListing> list_git_blobs(const GitScope& scope) {
   std::string_view rest = out.value();
   GitBlob current;
   while (!rest.empty()) {
-    if (rest.front() == '\n') {
+    if (rest.front() == '\n' || rest.front() == '\0') {
       rest.remove_prefix(1);
       continue;
     }
-    if (rest.front() == '\x01') {  // a commit header: \x01 sha \x02 author \x02 date \n
-      const std::size_t nl = rest.find_first_of("\n", 1);
+    // A commit header: \x01 sha \x02 author \x02 date, then NUL and a newline when raw
+    // entries follow, or only NUL (a commit with no changes).
+    if (rest.front() == '\x01') {
+      const std::size_t nl = rest.find_first_of(std::string_view("\n\0", 2), 1);
       const std::string_view header = rest.substr(1, nl == std::string_view::npos ? std::string_view::npos : nl - 1);
       rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
       const std::size_t a = header.find('\x02');
       const std::size_t b = header.find('\x02', a + 1);
       if (a == std::string_view::npos || b == std::string_view::npos) continue;
       const std::string sha(header.substr(0, a));
-      if (sha != current.commit) ++listing.commits;  // -m repeats a merge once per parent
+      if (sha != current.commit) {  // -m repeats a merge once per parent
+        ++listing.commits;
+        listing.commit_shas.push_back(sha);
+      }
       current.commit = sha;
       current.author = std::string(header.substr(a + 1, b - a - 1));
       current.date = std::string(header.substr(b + 1));
@@ -237,12 +262,84 @@ Result<GitListing> list_git_blobs(const GitScope& scope) {
     }
     std::string_view meta, path;
     if (!take_raw_entry(rest, meta, path)) break;
-    ++listing.blob_mentions;
+    if (listing.commit_shas.empty()) continue;  // no commit header yet: not git log's output
     const std::string_view sha = raw_new_blob(meta);
-    if (sha.empty() || !seen.emplace(sha).second) continue;
-    listing.blobs.push_back({std::string(sha), std::string(path), current.commit, current.author, current.date});
+    auto& path_changes = listing.changes[std::string(path)];
+    const auto commit = static_cast<uint32_t>(listing.commit_shas.size() - 1);
+    if (sha.empty()) {
+      if (meta.size() > 1 && meta.back() != 'D') ++listing.blob_mentions;  // a symlink or submodule
+      path_changes.push_back({commit, -1});
+      continue;
+    }
+    ++listing.blob_mentions;
+    const auto [it, added] = seen.emplace(sha, listing.blobs.size());
+    path_changes.push_back({commit, static_cast<int32_t>(it->second)});
+    if (added) {
+      listing.blobs.push_back({std::string(sha), std::string(path), current.commit, current.author, current.date});
+    }
+  }
+  if (listing.commits > 0) {
+    // One listing of the tip's tree per run. A tip git cannot list (an unborn HEAD) only
+    // leaves the findings without whereabouts.
+    auto tree = run_git(scope.repo, {"ls-tree", "-r", "-z", "--full-tree", "--end-of-options", listing.tip});
+    if (!tree) {
+      listing.tip.clear();
+      return listing;
+    }
+    std::string_view entries = tree.value();
+    while (!entries.empty()) {  // "<mode> blob <sha>\t<path>" NUL
+      const std::size_t end = entries.find('\0');
+      const std::string_view entry = entries.substr(0, end);
+      entries.remove_prefix(end == std::string_view::npos ? entries.size() : end + 1);
+      const std::size_t tab = entry.find('\t');
+      const std::size_t space = entry.rfind(' ', tab);  // before the sha (SHA-1 or SHA-256)
+      if (tab == std::string_view::npos || space == std::string_view::npos || !entry.starts_with("100")) continue;
+      const auto known = seen.find(std::string(entry.substr(space + 1, tab - space - 1)));
+      if (known == seen.end()) continue;
+      const std::string path(entry.substr(tab + 1));
+      auto [first, added] = listing.tip_first_path.emplace(known->second, path);
+      if (!added && path < first->second) first->second = path;
+      listing.tip_tree.emplace(path, known->second);
+    }
   }
   return listing;
+}
+
+std::pair<std::string, std::string> git_whereabouts(const GitListing& listing, const GitBlob& blob,
+                                                    const std::unordered_set<std::string>& holding) {
+  if (listing.tip.empty()) return {};
+  const auto holds = [&](int32_t index) {
+    return index >= 0 && holding.count(listing.blobs[static_cast<std::size_t>(index)].sha) > 0;
+  };
+  const auto at = listing.tip_tree.find(blob.path);
+  if (at != listing.tip_tree.end() && holds(static_cast<int32_t>(at->second))) {
+    return {"still_in", listing.tip + ":" + blob.path};
+  }
+  // Elsewhere in the tip (copied or moved): the first such path, for the same answer on every run.
+  const std::string* elsewhere = nullptr;
+  for (const auto& sha : holding) {
+    const auto index = listing.blob_index.find(sha);
+    if (index == listing.blob_index.end()) continue;
+    const auto path = listing.tip_first_path.find(index->second);
+    if (path != listing.tip_first_path.end() && (elsewhere == nullptr || path->second < *elsewhere)) {
+      elsewhere = &path->second;
+    }
+  }
+  if (elsewhere != nullptr) return {"still_in", listing.tip + ":" + *elsewhere};
+
+  const auto changes = listing.changes.find(blob.path);
+  const auto self = listing.blob_index.find(blob.sha);
+  if (changes != listing.changes.end() && self != listing.blob_index.end()) {
+    bool introduced = false;
+    for (const auto& change : changes->second) {
+      if (!introduced) {
+        introduced = change.blob == static_cast<int32_t>(self->second);
+      } else if (!holds(change.blob)) {
+        return {"removed_in", listing.commit_shas[change.commit]};
+      }
+    }
+  }
+  return {"not_in", listing.tip};
 }
 
 Status read_git_blobs(const std::string& repo, const std::vector<GitBlob>& blobs,

@@ -31,6 +31,8 @@ TEST(GitScan, FindsATokenDeletedLaterWithTheCommitThatIntroducedIt) {
   repo.commit("config/app.env", "A=1\nGH=" + token + "\n", "add config");
   const std::string introduced = repo.head();
   repo.commit("config/app.env", "A=1\n", "remove the token");
+  const std::string removed = repo.head();
+  repo.commit("README.md", "hello again\n", "later work");
   const json doc = scan(repo, {"--git"}, 1);
   ASSERT_EQ(doc["findings"].size(), 1U) << doc.dump();
   const json& f = doc["findings"][0];
@@ -38,7 +40,10 @@ TEST(GitScan, FindsATokenDeletedLaterWithTheCommitThatIntroducedIt) {
   EXPECT_EQ(f["line"], 2);
   EXPECT_EQ(f["source"]["commit"], introduced);
   EXPECT_EQ(f["source"]["author"], "Dev One <dev@example.com>");
-  EXPECT_FALSE(f["source"]["date"].get<std::string>().empty());
+  EXPECT_EQ(f["source"]["date"].get<std::string>().size(), 25U);  // 2026-01-02T03:04:05+00:00
+  // ... and says it is gone from HEAD, and since when.
+  EXPECT_EQ(f["source"]["removed_in"], removed);
+  EXPECT_FALSE(f["source"].contains("still_in"));
   // The working tree is clean: a plain scan finds nothing.
   EXPECT_EQ(scan_with_test_rules(repo.dir(), {repo.path()}).exit_code, 0);
 }
@@ -55,6 +60,80 @@ TEST(GitScan, EachBlobIsScannedOnceAcrossCommitsBranchesAndPaths) {
   EXPECT_EQ(doc["summary"]["files_scanned"], 2);  // two distinct blobs, four paths/commits
   ASSERT_EQ(doc["findings"].size(), 1U);
   EXPECT_EQ(doc["findings"][0]["path"], "a.txt");
+}
+
+TEST(GitScan, ABlobKeptThroughManyCommitsIsScannedOnce) {
+  GitRepo repo;
+  const std::string big = "K=" + checksummed_token("gho_", 89) + "\n" + std::string(8000, 'x') + "\n";
+  repo.commit("big.txt", big, "the big file");
+  uint64_t counter_bytes = 0;
+  for (int i = 0; i < 30; ++i) {  // 30 commits that each change only counter.txt
+    const std::string counter = "n=" + std::to_string(i) + "\n";
+    counter_bytes += counter.size();
+    repo.commit("counter.txt", counter, "count " + std::to_string(i));
+  }
+  const json doc = scan(repo, {"--git"}, 1);
+  // big.txt is in all 31 commits' trees and is read once: 31 distinct blobs, and the
+  // bytes of each once (a scan per commit would read big.txt 31 times).
+  EXPECT_EQ(doc["summary"]["files_scanned"], 31);
+  EXPECT_EQ(doc["summary"]["bytes_scanned"], big.size() + counter_bytes);
+  ASSERT_EQ(doc["findings"].size(), 1U);
+  EXPECT_EQ(doc["findings"][0]["source"]["still_in"], "HEAD:big.txt");
+}
+
+TEST(GitScan, ASecretKeptThroughEditsIsOneFindingFromTheCommitThatIntroducedIt) {
+  GitRepo repo;
+  const std::string token = checksummed_token("gho_", 90);
+  repo.commit("app.env", "GH=" + token + "\n", "add the token");
+  const std::string introduced = repo.head();
+  repo.commit("app.env", "A=1\nGH=" + token + "\n", "edit another line");
+  repo.commit("app.env", "A=2\nGH=" + token + "\n", "and again");
+  const json doc = scan(repo, {"--git"}, 1);
+  ASSERT_EQ(doc["findings"].size(), 1U) << doc.dump();  // three blobs hold it, one leak
+  const json& f = doc["findings"][0];
+  EXPECT_EQ(f["source"]["commit"], introduced);
+  EXPECT_EQ(f["line"], 1);  // where the introducing version had it
+  EXPECT_EQ(f["source"]["still_in"], "HEAD:app.env");
+  EXPECT_FALSE(f["source"].contains("removed_in"));
+  EXPECT_EQ(doc["summary"]["duplicates_merged"], 2);
+}
+
+TEST(GitScan, AMovedSecretIsStillInHeadAtItsNewPath) {
+  GitRepo repo;
+  repo.commit("old/name.env", "GH=" + checksummed_token("gho_", 91) + "\n", "add");
+  repo.git({"mv", "old", "new"});
+  repo.git({"commit", "-q", "-m", "move"});
+  const json doc = scan(repo, {"--git"}, 1);
+  ASSERT_EQ(doc["findings"].size(), 1U) << doc.dump();
+  EXPECT_EQ(doc["findings"][0]["path"], "old/name.env");
+  EXPECT_EQ(doc["findings"][0]["source"]["still_in"], "HEAD:new/name.env");
+}
+
+TEST(GitScan, ASecretOnlyOnAnotherBranchIsNotInHead) {
+  GitRepo repo;
+  repo.commit("a.txt", "x\n", "one");
+  repo.git({"checkout", "-q", "-b", "topic"});
+  repo.commit("leak.env", "GH=" + checksummed_token("gho_", 92) + "\n", "leak on a branch");
+  repo.git({"checkout", "-q", "main"});
+  const json doc = scan(repo, {"--git"}, 1);
+  ASSERT_EQ(doc["findings"].size(), 1U) << doc.dump();
+  EXPECT_EQ(doc["findings"][0]["source"]["not_in"], "HEAD");
+  EXPECT_FALSE(doc["findings"][0]["source"].contains("still_in"));
+}
+
+TEST(GitScan, ARangeSaysWhereTheSecretIsAtTheRangesEnd) {
+  GitRepo repo;
+  repo.commit("a.txt", "x\n", "base");
+  const std::string base = repo.head();
+  repo.commit("leak.env", "GH=" + checksummed_token("gho_", 93) + "\n", "leak");
+  const std::string end = repo.head();
+  repo.commit("leak.env", "clean\n", "clean up");
+  const json at_end = scan(repo, {"--range", base + ".." + end}, 1);
+  ASSERT_EQ(at_end["findings"].size(), 1U) << at_end.dump();
+  EXPECT_EQ(at_end["findings"][0]["source"]["still_in"], end + ":leak.env");
+  const json to_head = scan(repo, {"--since", base}, 1);
+  ASSERT_EQ(to_head["findings"].size(), 1U) << to_head.dump();
+  EXPECT_EQ(to_head["findings"][0]["source"]["removed_in"], repo.head());
 }
 
 TEST(GitScan, RangeAndSinceScanOnlyWhatTheyAdd) {
@@ -75,8 +154,25 @@ TEST(GitScan, EmptyRangeIsReportedNeverACleanPass) {
   repo.commit("a.txt", "x\n", "one");
   std::string err;
   const json doc = scan(repo, {"--range", "HEAD..HEAD"}, 2, &err);
-  EXPECT_NE(err.find("contains no commits"), std::string::npos) << err;
+  EXPECT_NE(err.find("empty range HEAD..HEAD: it contains no commits, so nothing was scanned"), std::string::npos)
+      << err;
+  ASSERT_EQ(doc["diagnostics"].size(), 1U) << doc.dump();
   EXPECT_EQ(doc["diagnostics"][0]["code"], "empty-range");
+  EXPECT_NE(doc["diagnostics"][0]["message"].get<std::string>().find("nothing was scanned"), std::string::npos);
+  EXPECT_EQ(doc["summary"]["files_skipped"], 1);  // not a clean pass in the summary either
+  // The text report says the scan was incomplete, not "no findings" alone.
+  const auto text = scan_with_test_rules(repo.dir(), {"--format", "text", "--since", "HEAD", repo.path()});
+  EXPECT_EQ(text.exit_code, 2);
+  EXPECT_NE(text.out.find("1 input not fully scanned"), std::string::npos) << text.out;
+  EXPECT_NE(text.err.find("empty range HEAD..HEAD"), std::string::npos) << text.err;
+}
+
+TEST(GitScan, ARangeOfEmptyCommitsIsNotAnEmptyRange) {
+  GitRepo repo;
+  repo.commit("a.txt", "x\n", "one");
+  repo.git({"commit", "-q", "--allow-empty", "-m", "a push that only triggers CI"});
+  const json doc = scan(repo, {"--since", "HEAD~1"}, 0);
+  EXPECT_EQ(doc["diagnostics"].size(), 0U) << doc.dump();
 }
 
 TEST(GitScan, BadRevisionExitsTwoWithGitsMessage) {
