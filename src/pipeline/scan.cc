@@ -694,10 +694,7 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   }
   // Deterministic whatever the thread count: by path, line, column, offset (in its own
   // decoded text or record), rule id, and the secret's fingerprint.
-  std::sort(report.findings.begin(), report.findings.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.path, a.line, a.column, a.offset, a.rule_id, a.fingerprint) <
-           std::tie(b.path, b.line, b.column, b.offset, b.rule_id, b.fingerprint);
-  });
+  report::sort_findings(report.findings);
   std::stable_sort(report.diagnostics.begin(), report.diagnostics.end(),
                    [](const auto& a, const auto& b) { return a.path < b.path; });
   // Inputs, not diagnostics: one input may have several (a read error after a cap).

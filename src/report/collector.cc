@@ -5,23 +5,24 @@
 #include <memory>
 
 #include "common/newlines.h"
+#include "common/sha256.h"
 
 namespace tokensweep::report {
 namespace {
 
-int confidence_rank(const std::string& c) { return c == "high" ? 2 : c == "medium" ? 1 : 0; }
+int confidence_rank(std::string_view c) { return c == "high" ? 2 : c == "medium" ? 1 : 0; }
 
 // Which of two findings of the same secret at the same place to keep: the more confident
 // rule, then a named provider over "generic", then the one with an offline verdict.
-bool better(const Finding& a, const Finding& b) {
-  if (confidence_rank(a.confidence) != confidence_rank(b.confidence)) {
-    return confidence_rank(a.confidence) > confidence_rank(b.confidence);
-  }
-  if ((a.provider == "generic") != (b.provider == "generic")) return b.provider == "generic";
-  if ((a.validation == Validation::kUnchecked) != (b.validation == Validation::kUnchecked)) {
-    return b.validation == Validation::kUnchecked;
-  }
-  return false;
+struct Strength {
+  int confidence;
+  bool named_provider;
+  bool checked;
+  auto operator<=>(const Strength&) const = default;
+};
+
+Strength strength_of(std::string_view confidence, std::string_view provider, Validation validation) {
+  return {confidence_rank(confidence), provider != "generic", validation != Validation::kUnchecked};
 }
 
 constexpr std::string_view kAllow = "tokensweep:allow";
@@ -87,6 +88,21 @@ FindingCollector::FindingCollector(const rules::RuleSet& rules, std::string path
   at_block_start_.line = first_line;
 }
 
+void FindingCollector::fill(Finding& f, const rules::Rule& rule, const engine::Match& m, std::string_view secret,
+                            const std::array<unsigned char, 32>& digest) const {
+  f.rule_id = rule.id;
+  f.rule_name = rule.name;
+  f.kind = std::string(rules::kind_name(rule.kind));
+  f.provider = rule.provider;
+  f.confidence = std::string(rules::confidence_name(rule.confidence));
+  f.fingerprint = hex_encode({reinterpret_cast<const char*>(digest.data()), digest.size()});
+  auto bytes = std::make_shared<SecretBytes>(secret);
+  f.redacted = bytes->redacted(rule.public_prefix);
+  f.secret = std::move(bytes);
+  f.validation = to_validation(m.validation.verdict);
+  f.jwt_issuer = m.validation.jwt_issuer;
+}
+
 void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t next_base,
                                  std::vector<engine::Match>& matches) {
   std::sort(matches.begin(), matches.end(), [](const engine::Match& a, const engine::Match& b) {
@@ -98,54 +114,49 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
     cursor.advance(block, base, abs_start);
     const rules::Rule& rule = rules_[m.rule];
     const std::string_view secret = block.substr(m.start, m.end - m.start);
-
-    Finding f;
-    f.rule_id = rule.id;
-    f.rule_name = rule.name;
-    f.kind = std::string(rules::kind_name(rule.kind));
-    f.provider = rule.provider;
-    f.confidence = std::string(rules::confidence_name(rule.confidence));
-    f.path = path_;
-    f.line = cursor.line;
-    f.column = abs_start - cursor.line_start + 1;
-    f.offset = abs_start;
-    f.decoders = decoders_;
-    auto bytes = std::make_shared<SecretBytes>(secret);
-    f.fingerprint = bytes->fingerprint();
+    const Key key{sha256(secret), cursor.line};
     const std::size_t line_in_block = cursor.line_start > base ? static_cast<std::size_t>(cursor.line_start - base) : 0;
     if (allowed_inline(block, line_in_block, m.start, m.end)) {
-      const auto [it, inserted] = suppressed_keys_.emplace(f.fingerprint + ":" + std::to_string(f.line), true);
-      if (inserted) suppressed_fingerprints_.push_back(f.fingerprint);
+      if (suppressed_keys_.insert(key).second) {
+        suppressed_fingerprints_.push_back(hex_encode({reinterpret_cast<const char*>(key.digest.data()), key.digest.size()}));
+      }
       continue;
     }
-    f.redacted = bytes->redacted(rule.public_prefix);
-    f.secret = std::move(bytes);
-    f.validation = to_validation(m.validation.verdict);
-    f.jwt_issuer = m.validation.jwt_issuer;
-    add(std::move(f));
+    const uint64_t column = abs_start - cursor.line_start + 1;
+    const auto [it, inserted] = index_.try_emplace(key, findings_.size());
+    if (!inserted) {
+      // The same secret on the same line again: keep one finding, from the best rule, at
+      // the first offset (a Finding is built only when this one wins).
+      ++duplicates_;
+      Finding& kept = findings_[it->second];
+      const Validation validation = to_validation(m.validation.verdict);
+      if (strength_of(rules::confidence_name(rule.confidence), rule.provider, validation) >
+          strength_of(kept.confidence, kept.provider, kept.validation)) {
+        fill(kept, rule, m, secret, key.digest);
+        kept.column = column;
+        kept.offset = std::min(kept.offset, abs_start);
+      }
+      continue;
+    }
+    Finding& f = findings_.emplace_back();
+    f.path = path_;
+    f.line = cursor.line;
+    f.column = column;
+    f.offset = abs_start;
+    f.decoders = decoders_;
+    fill(f, rule, m, secret, key.digest);
   }
   at_block_start_.advance(block, base, std::max(next_base, at_block_start_.pos));
 }
 
-void FindingCollector::add(Finding finding) {
-  std::string key = finding.fingerprint + ":" + std::to_string(finding.line);
-  const auto [it, inserted] = index_.emplace(std::move(key), findings_.size());
-  if (inserted) {
-    findings_.push_back(std::move(finding));
-    return;
-  }
-  ++duplicates_;
-  Finding& kept = findings_[it->second];
-  if (better(finding, kept)) {
-    const uint64_t offset = std::min(kept.offset, finding.offset);
-    kept = std::move(finding);
-    kept.offset = offset;
-  }
-}
-
 std::vector<Finding> FindingCollector::take() {
-  std::stable_sort(findings_.begin(), findings_.end(),
-                   [](const Finding& a, const Finding& b) { return a.offset < b.offset; });
+  // Usually in offset order already (blocks come in order and matches are sorted in
+  // each); a match owned by the next block may start before one owned by this block, and
+  // a merged duplicate keeps the first offset, hence the check.
+  const auto by_offset = [](const Finding& a, const Finding& b) { return a.offset < b.offset; };
+  if (!std::is_sorted(findings_.begin(), findings_.end(), by_offset)) {
+    std::stable_sort(findings_.begin(), findings_.end(), by_offset);
+  }
   index_.clear();
   return std::move(findings_);
 }

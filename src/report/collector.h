@@ -8,10 +8,13 @@
 // (a bounded look at their own line and the one before).
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/engine.h"
@@ -52,16 +55,33 @@ class FindingCollector {
     void advance(std::string_view block, uint64_t base, uint64_t target);
   };
 
-  void add(Finding finding);
+  // One secret on one line: the raw digest, so that a duplicate (another rule, another
+  // decoded route of the same bytes) costs a hash lookup and no strings.
+  struct Key {
+    std::array<unsigned char, 32> digest;
+    uint64_t line;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const {
+      std::size_t h;  // the digest is uniformly distributed already
+      std::memcpy(&h, k.digest.data(), sizeof h);
+      return h ^ (k.line * 0x9e3779b97f4a7c15ULL);
+    }
+  };
+
+  // Fills every field of `f` that depends on the rule and the secret (not line/offset).
+  void fill(Finding& f, const rules::Rule& rule, const engine::Match& m, std::string_view secret,
+            const std::array<unsigned char, 32>& digest) const;
 
   const rules::RuleSet& rules_;
   std::string path_;
   std::vector<std::string> decoders_;
   Cursor at_block_start_;
   std::vector<Finding> findings_;
-  std::unordered_map<std::string, std::size_t> index_;  // fingerprint + line -> findings_
+  std::unordered_map<Key, std::size_t, KeyHash> index_;  // secret and line -> findings_
   uint64_t duplicates_ = 0;
-  std::unordered_map<std::string, bool> suppressed_keys_;  // fingerprint + line
+  std::unordered_set<Key, KeyHash> suppressed_keys_;
   std::vector<std::string> suppressed_fingerprints_;
 };
 

@@ -61,6 +61,14 @@ struct Summary {
   uint64_t baseline_stale = 0;       // baseline entries no finding matched (with --report-stale)
 };
 
+// The order of Report::findings, the same whatever the thread count: by path, line,
+// column, offset (in its own decoded text or record), rule id, then fingerprint.
+bool finding_order(const Finding& a, const Finding& b);
+// Sorts `findings` into finding_order. Cost: one pass when they are in order already (one
+// input, raw bytes only); otherwise a sort of indices and one move of each finding,
+// not O(n log n) moves of whole findings.
+void sort_findings(std::vector<Finding>& findings);
+
 // What sinks receive: findings sorted by path then offset, diagnostics sorted by path.
 struct Report {
   std::vector<Finding> findings;

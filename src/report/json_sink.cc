@@ -1,5 +1,7 @@
 // The json and jsonl sinks (design §3.2).
 //
+// Findings are written by report/json_writer.h, byte for byte what nlohmann::ordered_json
+// gave when each was built as a json value (too slow and too big for ~300,000 findings).
 // Field order is fixed (nlohmann::ordered_json keeps insertion order), so the same
 // Report always gives the same bytes, apart from summary.seconds. `source` keeps the
 // order the source gave its entries; a repeated key keeps its first position and its
@@ -9,36 +11,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/json_writer.h"
 #include "report/sink.h"
 
 namespace tokensweep::report {
 namespace {
 
 using Json = nlohmann::ordered_json;
-
-Json finding_json(const Finding& f) {
-  Json j;
-  // The fields of design §3.2 (a contract), with rule_name and confidence added.
-  j["rule_id"] = f.rule_id;
-  j["rule_name"] = f.rule_name;
-  j["kind"] = f.kind;
-  j["provider"] = f.provider;
-  j["confidence"] = f.confidence;
-  j["path"] = f.path;
-  j["line"] = f.line;
-  j["column"] = f.column;
-  j["decoders"] = f.decoders;
-  j["fingerprint"] = f.fingerprint;
-  j["redacted"] = f.redacted;
-  j["validation"] = validation_name(f.validation);
-  j["status"] = broker_status_name(f.status);
-  if (!f.source.empty()) {
-    Json source = Json::object();
-    for (const auto& [key, value] : f.source) source[key] = value;
-    j["source"] = std::move(source);
-  }
-  return j;
-}
 
 Json summary_json(const Summary& s) {
   Json j;
@@ -72,23 +51,55 @@ std::string dump(const Json& j, int indent) {
   return j.dump(indent, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
 }
 
+// Writes `text` to `out` once it holds this much (and at the end).
+constexpr std::size_t kFlushBytes = 1 << 16;
+
 }  // namespace
 
 void write_jsonl(const Report& report, std::ostream& out) {
-  // One object per line and nothing else: dump() escapes every newline inside strings.
-  for (const Finding& f : report.findings) out << dump(finding_json(f), -1) << '\n';
+  // One object per line and nothing else: every newline inside a string is escaped.
+  std::string text;
+  text.reserve(kFlushBytes + 4096);
+  for (const Finding& f : report.findings) {
+    append_finding_json(text, f, -1);
+    text += '\n';
+    if (text.size() >= kFlushBytes) {
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      text.clear();
+    }
+  }
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 void write_json(const Report& report, std::ostream& out) {
+  // The findings are written straight out; the rest, small, is one json document whose
+  // "findings" member (the first) starts out empty and is spliced in here.
   Json doc;
-  Json findings = Json::array();
-  for (const Finding& f : report.findings) findings.push_back(finding_json(f));
   Json diagnostics = Json::array();
   for (const Diagnostic& d : report.diagnostics) diagnostics.push_back(diagnostic_json(d));
-  doc["findings"] = std::move(findings);
+  doc["findings"] = Json::array();
   doc["summary"] = summary_json(report.summary);
   doc["diagnostics"] = std::move(diagnostics);
-  out << dump(doc, 2) << '\n';
+  const std::string rest = dump(doc, 2);
+  constexpr std::string_view kHead = "{\n  \"findings\": []";
+  std::string text(kHead.substr(0, kHead.size() - 2));
+  text.reserve(kFlushBytes + 4096);
+  if (report.findings.empty()) {
+    text += "[]";
+  } else {
+    text += '[';
+    for (std::size_t i = 0; i < report.findings.size(); ++i) {
+      text += i == 0 ? "\n    " : ",\n    ";
+      append_finding_json(text, report.findings[i], 4);
+      if (text.size() >= kFlushBytes) {
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        text.clear();
+      }
+    }
+    text += "\n  ]";
+  }
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+  out << std::string_view(rest).substr(kHead.size()) << '\n';
 }
 
 }  // namespace tokensweep::report

@@ -1,0 +1,159 @@
+#include "report/json_writer.h"
+
+#include <charconv>
+#include <cstdint>
+
+#include <nlohmann/json.hpp>
+
+namespace tokensweep::report {
+namespace {
+
+// Length of the valid UTF-8 sequence at the start of `s`, or 0 when it is not valid
+// (RFC 3629 §4: no overlong forms, no surrogates, nothing above U+10FFFF), the same
+// sequences nlohmann's decoder accepts.
+std::size_t utf8_sequence_length(std::string_view s) {
+  const auto b0 = static_cast<unsigned char>(s[0]);
+  std::size_t n = 0;
+  unsigned char lo = 0x80, hi = 0xbf;  // allowed range of the second byte
+  if (b0 >= 0xc2 && b0 <= 0xdf) n = 2;
+  else if (b0 == 0xe0) { n = 3; lo = 0xa0; }
+  else if (b0 >= 0xe1 && b0 <= 0xec) n = 3;
+  else if (b0 == 0xed) { n = 3; hi = 0x9f; }
+  else if (b0 >= 0xee && b0 <= 0xef) n = 3;
+  else if (b0 == 0xf0) { n = 4; lo = 0x90; }
+  else if (b0 >= 0xf1 && b0 <= 0xf3) n = 4;
+  else if (b0 == 0xf4) { n = 4; hi = 0x8f; }
+  else return 0;
+  if (s.size() < n) return 0;
+  const auto b1 = static_cast<unsigned char>(s[1]);
+  if (b1 < lo || b1 > hi) return 0;
+  for (std::size_t i = 2; i < n; ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80 || b > 0xbf) return 0;
+  }
+  return n;
+}
+
+// True when `s` is written as it is between quotes: valid UTF-8 with no '"', '\\' or
+// control character (DEL and C1 controls are not escaped by JSON or by nlohmann).
+bool verbatim(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      if (c < 0x20 || c == '"' || c == '\\') return false;
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_sequence_length(s.substr(i));
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+void append_uint(std::string& out, uint64_t v) {
+  char buf[24];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+void newline_indent(std::string& out, int indent) {
+  out += '\n';
+  out.append(static_cast<std::size_t>(indent), ' ');
+}
+
+// The keys and separators of one object, compact or pretty.
+class ObjectWriter {
+ public:
+  ObjectWriter(std::string& out, int indent) : out_(out), indent_(indent) { out_ += '{'; }
+  void key(std::string_view k) {
+    if (!first_) out_ += ',';
+    first_ = false;
+    if (indent_ >= 0) newline_indent(out_, indent_ + 2);
+    append_json_string(out_, k);
+    out_ += indent_ >= 0 ? ": " : ":";
+  }
+  void close() {
+    if (indent_ >= 0 && !first_) newline_indent(out_, indent_);
+    out_ += '}';
+  }
+
+ private:
+  std::string& out_;
+  int indent_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+  if (verbatim(s)) {
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
+  const nlohmann::ordered_json j = std::string(s);
+  out += j.dump(-1, ' ', /*ensure_ascii=*/false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+void append_finding_json(std::string& out, const Finding& f, int indent) {
+  const bool pretty = indent >= 0;
+  ObjectWriter o(out, indent);
+  // The fields of design §3.2 (a contract), with rule_name and confidence added.
+  o.key("rule_id");
+  append_json_string(out, f.rule_id);
+  o.key("rule_name");
+  append_json_string(out, f.rule_name);
+  o.key("kind");
+  append_json_string(out, f.kind);
+  o.key("provider");
+  append_json_string(out, f.provider);
+  o.key("confidence");
+  append_json_string(out, f.confidence);
+  o.key("path");
+  append_json_string(out, f.path);
+  o.key("line");
+  append_uint(out, f.line);
+  o.key("column");
+  append_uint(out, f.column);
+  o.key("decoders");
+  out += '[';
+  for (std::size_t i = 0; i < f.decoders.size(); ++i) {
+    if (i > 0) out += ',';
+    if (pretty) newline_indent(out, indent + 4);
+    append_json_string(out, f.decoders[i]);
+  }
+  if (pretty && !f.decoders.empty()) newline_indent(out, indent + 2);
+  out += ']';
+  o.key("fingerprint");
+  append_json_string(out, f.fingerprint);
+  o.key("redacted");
+  append_json_string(out, f.redacted);
+  o.key("validation");
+  append_json_string(out, validation_name(f.validation));
+  o.key("status");
+  append_json_string(out, broker_status_name(f.status));
+  if (!f.source.empty()) {
+    o.key("source");
+    // As an ordered_json object: a repeated key keeps its first position and its last value.
+    ObjectWriter s(out, pretty ? indent + 2 : -1);
+    for (std::size_t i = 0; i < f.source.size(); ++i) {
+      const std::string& key = f.source[i].first;
+      bool repeated = false;
+      for (std::size_t k = 0; k < i && !repeated; ++k) repeated = f.source[k].first == key;
+      if (repeated) continue;
+      const std::string* value = &f.source[i].second;
+      for (std::size_t k = i + 1; k < f.source.size(); ++k) {
+        if (f.source[k].first == key) value = &f.source[k].second;
+      }
+      s.key(key);
+      append_json_string(out, *value);
+    }
+    s.close();
+  }
+  o.close();
+}
+
+}  // namespace tokensweep::report
