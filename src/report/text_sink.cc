@@ -94,7 +94,17 @@ bool is_unsafe_code_point(uint32_t cp) {
          (cp >= 0x2066 && cp <= 0x2069);      // bidi isolates
 }
 
+// Printable ASCII needs no escape and is one column a byte: rule ids, kinds, line
+// numbers, nearly every path. The common case, so it is checked first.
+bool printable_ascii(std::string_view s) {
+  for (char c : s) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 Cell safe(std::string_view s) {
+  if (printable_ascii(s)) return Cell{std::string(s), s.size()};
   Cell cell;
   cell.text.reserve(s.size());
   while (!s.empty()) {
@@ -151,24 +161,46 @@ std::string_view status_color(BrokerStatus s) {
   return kYellow;
 }
 
+// Collects the text in a buffer written out in large pieces: a dense report has
+// hundreds of thousands of rows, and an ostream call per cell cost more than the rest.
 class Writer {
  public:
-  Writer(std::ostream& out, bool color) : out_(out), color_(color) {}
+  Writer(std::ostream& out, bool color) : out_(out), color_(color) { buf_.reserve(kFlushBytes + 4096); }
+  ~Writer() { flush(); }
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
 
   // Writes `cell` in `style`, then pads it to `width` columns (when width > 0).
   void cell(const Cell& c, std::string_view style, std::size_t width = 0) {
-    if (color_ && !style.empty()) out_ << style << c.text << kReset;
-    else out_ << c.text;
-    if (width > c.width) out_ << std::string(width - c.width, ' ');
+    if (color_ && !style.empty()) {
+      buf_ += style;
+      buf_ += c.text;
+      buf_ += kReset;
+    } else {
+      buf_ += c.text;
+    }
+    if (width > c.width) buf_.append(width - c.width, ' ');
+    if (buf_.size() >= kFlushBytes) flush();
   }
   void cell(std::string_view plain, std::string_view style, std::size_t width = 0) {
     cell(Cell{std::string(plain), plain.size()}, style, width);
   }
-  std::ostream& raw() { return out_; }
+  void text(std::string_view s) { buf_ += s; }
+  // The stream itself, for the summary line: what was buffered goes first.
+  std::ostream& raw() {
+    flush();
+    return out_;
+  }
+  void flush() {
+    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    buf_.clear();
+  }
 
  private:
+  static constexpr std::size_t kFlushBytes = 1 << 16;
   std::ostream& out_;
   bool color_;
+  std::string buf_;
 };
 
 struct Row {
@@ -223,12 +255,12 @@ void write_text(const Report& report, const SinkOptions& options, std::ostream& 
 
   for (std::string_view path : paths) {
     w.cell(safe(path), kBold);
-    w.raw() << '\n';
+    w.text("\n");
     for (const Row& row : groups[path]) {
       const Finding& f = *row.finding;
       const bool has_status = f.status != BrokerStatus::kUnchecked;
       const std::string extras = extras_text(f);
-      w.raw() << "  ";
+      w.text("  ");
       w.cell(row.location, {}, loc_w + 2);
       w.cell(row.rule, kCyan, rule_w + 2);
       w.cell(row.kind, {}, kind_w + 2);
@@ -236,16 +268,16 @@ void write_text(const Report& report, const SinkOptions& options, std::ostream& 
       // The last columns are not padded: they are rare, and trailing blanks help no one.
       w.cell(row.validation, validation_color(f.validation));
       if (has_status) {
-        w.raw() << "  status ";
+        w.text("  status ");
         w.cell(broker_status_name(f.status), status_color(f.status));
       }
       if (!extras.empty()) {
-        w.raw() << "  ";
+        w.text("  ");
         w.cell(Cell{extras, 0}, kDim);
       }
-      w.raw() << '\n';
+      w.text("\n");
     }
-    w.raw() << '\n';
+    w.text("\n");
   }
 
   const Summary& s = report.summary;
