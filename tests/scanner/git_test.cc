@@ -2,7 +2,6 @@
 // the git CLI in a temporary directory.
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -192,19 +191,17 @@ TEST(GitScan, ARangeThatLooksLikeAnOptionIsARevisionNotAnOption) {
   EXPECT_FALSE(std::filesystem::exists(written));
 }
 
-TEST(GitScan, StagedScansTheIndexQuickly) {
+// Its speed is measured by bench/git_history_throughput.sh, never asserted here.
+TEST(GitScan, StagedScansOnlyTheIndex) {
   GitRepo repo;
   repo.commit("a.txt", "T=" + checksummed_token("gho_", 85) + "\n", "committed leak");  // not staged: not scanned
   repo.dir().write("repo/b.txt", "T=" + checksummed_token("gho_", 86) + "\n");
   repo.dir().write("repo/unstaged.txt", "T=" + checksummed_token("gho_", 87) + "\n");
   repo.git({"add", "b.txt"});
-  const auto started = std::chrono::steady_clock::now();
   const json doc = scan(repo, {"--staged"}, 1);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   ASSERT_EQ(doc["findings"].size(), 1U) << doc.dump();
   EXPECT_EQ(doc["findings"][0]["path"], "b.txt");
   EXPECT_EQ(doc["findings"][0]["source"]["git"], "staged");
-  EXPECT_LT(seconds, 1.0);
   repo.git({"commit", "-q", "-m", "b"});
   std::string err;
   scan(repo, {"--staged"}, 0, &err);
