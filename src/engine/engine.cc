@@ -174,7 +174,7 @@ const re2::RE2& Engine::regex(std::size_t rule) const {
   const Program& prog = programs_[rule];
   std::call_once(prog.once, [&] {
     prog.re = std::make_unique<re2::RE2>("(?m)" + rules_[rule].pattern, re2_options());
-    const std::string relaxed = relax_counted_repeats(rules_[rule].pattern);
+    const std::string relaxed = relax_counted_repeats(rules_[rule].pattern, &prog.relaxed_exact_up_to);
     if (relaxed != rules_[rule].pattern) {
       auto re = std::make_unique<re2::RE2>("(?m)" + relaxed, re2_options());
       if (re->ok() && re->NumberOfCapturingGroups() == prog.re->NumberOfCapturingGroups()) prog.relaxed = std::move(re);
@@ -265,6 +265,7 @@ void Scanner::confirm(Context& ctx, uint32_t rule_index, uint64_t to) {
     // The relaxed pattern (relax.h) finds a candidate cheaply; the exact one must match
     // that very span (a DFA-only check, no captures), else it searches on its own.
     if (relaxed != nullptr && relaxed->Match(text, from, window_end, re2::RE2::UNANCHORED, groups, 2)) {
+      if (groups[0].size() <= prog.relaxed_exact_up_to) return true;  // short: exact as it is
       const auto start = static_cast<std::size_t>(groups[0].data() - data.data());
       if (re.Match(text, start, start + groups[0].size(), re2::RE2::ANCHOR_BOTH, nullptr, 0)) return true;
     } else if (relaxed != nullptr) {

@@ -91,6 +91,7 @@ class Engine {
     mutable std::once_flag once;
     mutable std::unique_ptr<re2::RE2> re;
     mutable std::unique_ptr<re2::RE2> relaxed;  // relax.h; null when the pattern has no large repeat
+    mutable std::size_t relaxed_exact_up_to = 0;  // a relaxed match this long is exact (relax.h)
   };
   const re2::RE2& regex(std::size_t rule) const;
   const re2::RE2* relaxed_regex(std::size_t rule) const;  // after regex(rule)

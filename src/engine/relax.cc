@@ -1,6 +1,8 @@
 #include "engine/relax.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 namespace tokensweep::engine {
 namespace {
@@ -24,7 +26,8 @@ bool counted_repeat(std::string_view p, std::size_t i, std::size_t& upper_begin,
 
 }  // namespace
 
-std::string relax_counted_repeats(std::string_view p) {
+std::string relax_counted_repeats(std::string_view p, std::size_t* smallest) {
+  if (smallest != nullptr) *smallest = SIZE_MAX;
   std::string out;
   out.reserve(p.size());
   bool in_class = false;
@@ -50,8 +53,10 @@ std::string relax_counted_repeats(std::string_view p) {
       continue;
     }
     std::size_t upper_begin = 0, upper_end = 0, close = 0;
+    std::size_t upper = 0;
     if (counted_repeat(p, i, upper_begin, upper_end, close) && upper_end - upper_begin <= 9 &&
-        std::stoul(std::string(p.substr(upper_begin, upper_end - upper_begin))) >= kRelaxRepeatsFrom) {
+        (upper = std::stoul(std::string(p.substr(upper_begin, upper_end - upper_begin)))) >= kRelaxRepeatsFrom) {
+      if (smallest != nullptr) *smallest = std::min(*smallest, upper);
       out.append(p.substr(i, upper_begin - i));  // "{m,"
       out += '}';
       i = close;

@@ -16,7 +16,10 @@ inline constexpr unsigned kRelaxRepeatsFrom = 64;
 
 // `pattern` with every `{m,n}` quantifier whose n >= kRelaxRepeatsFrom written `{m,}`;
 // braces escaped or inside a character class are left alone. Returns `pattern` unchanged
-// when there is none.
-std::string relax_counted_repeats(std::string_view pattern);
+// when there is none. `smallest`, when given, receives the smallest n relaxed: a relaxed
+// match no longer than that repeated nothing more than n times (each repetition takes at
+// least a byte), so it is the exact pattern's match too — leftmost-first picks, among the
+// same ordered parses, one the exact pattern also has.
+std::string relax_counted_repeats(std::string_view pattern, std::size_t* smallest = nullptr);
 
 }  // namespace tokensweep::engine

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "engine/engine.h"
 #include "rules/loader.h"
 #include "support/tokens.h"
@@ -14,6 +16,14 @@ TEST(RelaxCountedRepeats, DropsLargeUpperBoundsOnly) {
   EXPECT_EQ(relax_counted_repeats("a([A-Z0-9]{20,1000})b"), "a([A-Z0-9]{20,})b");
   EXPECT_EQ(relax_counted_repeats("x{0,64}y{1,63}z{3}w{2,}"), "x{0,}y{1,63}z{3}w{2,}");
   EXPECT_EQ(relax_counted_repeats("(?:ab){10,200}"), "(?:ab){10,}");
+}
+
+TEST(RelaxCountedRepeats, ReportsTheSmallestBoundRelaxed) {
+  std::size_t smallest = 0;
+  relax_counted_repeats("a{1,300}b{2,64}c{1,63}", &smallest);
+  EXPECT_EQ(smallest, 64U);
+  relax_counted_repeats("nothing{1,5}", &smallest);
+  EXPECT_EQ(smallest, SIZE_MAX);
 }
 
 TEST(RelaxCountedRepeats, LeavesEscapedBracesAndClassesAlone) {
