@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "common/base64.h"
+#include "common/newlines.h"
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -388,6 +389,37 @@ const std::vector<DecoderTrigger>& decoder_triggers() {
       {R"((?i)base64|dockerconfigjson|kind:\s*Secret)", TextDecoder::kBase64},
   };
   return triggers;
+}
+
+bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& lines) {
+  out.clear();
+  lines.clear();
+  std::string decoded;
+  uint64_t line = 0;         // line number at `counted`
+  std::size_t counted = 0;   // newlines counted up to here
+  bool changed = false;
+  for (std::size_t at = 0; at < in.size();) {
+    const void* esc = std::memchr(in.data() + at, '\x1b', in.size() - at);
+    if (esc == nullptr) break;
+    const auto pos = static_cast<std::size_t>(static_cast<const char*>(esc) - in.data());
+    const std::size_t prev = pos == 0 ? std::string_view::npos : in.rfind('\n', pos - 1);
+    const std::size_t begin = prev == std::string_view::npos ? 0 : prev + 1;
+    const std::size_t nl = in.find('\n', pos);
+    const std::size_t end = nl == std::string_view::npos ? in.size() : nl;
+    line += count_newlines(in.data() + counted, begin - counted);
+    counted = begin;
+    const std::string_view text = in.substr(begin, end - begin);
+    if (decode_text(TextDecoder::kAnsi, text, decoded)) {
+      out += decoded;
+      changed = true;
+    } else {
+      out += text;
+    }
+    out += '\n';
+    lines.push_back(line);
+    at = end + 1;
+  }
+  return changed;
 }
 
 const char* decoder_name(TextDecoder decoder) {

@@ -28,6 +28,12 @@ const char* decoder_name(TextDecoder decoder);
 // has nothing new to scan.
 bool decode_text(TextDecoder decoder, std::string_view in, std::string& out);
 
+// The ANSI decoding of only the lines of `in` that hold an escape byte, each followed by
+// '\n', into `out`; `lines` receives each one's 0-based line number in `in`. Lines without
+// one decode to themselves, and the caller scanned them already: a CI log with a colour
+// code on one line in six is rescanned a sixth, not whole. False when no line changed.
+bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& lines);
+
 // What each decoder looks for, as Hyperscan patterns compiled beside the rules (see
 // engine::Trigger): a buffer is decoded only when the one scan it gets anyway has seen the
 // trigger, so plain text costs the decoders nothing. Base64 runs are decoded where the

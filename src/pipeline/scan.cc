@@ -50,6 +50,7 @@ struct Worker {
   std::vector<std::unique_ptr<source::BlockReader>> readers;  // one per archive nesting level
   std::vector<engine::Match> matches;
   std::vector<std::string> decoded;  // one buffer per text-decoding depth
+  std::vector<std::vector<uint64_t>> line_maps;  // per depth: a view's lines in its text
   WorkerResult result;
   ScanProgress* progress;  // optional live counters
   ImageScan* image = nullptr;  // the innermost archive being scanned, watched for an image
@@ -102,11 +103,20 @@ uint32_t gate(const engine::Scanner& scanner) {
 void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t triggers, uint64_t first_line,
                     std::vector<std::string>& chain, std::size_t depth) {
   if (depth >= kMaxTextDecodeDepth) return;
-  if (w.decoded.size() <= depth) w.decoded.resize(depth + 1);
+  // Sized once for every depth: a deeper call must not move the buffers this one is using.
+  if (w.decoded.size() < kMaxTextDecodeDepth) {
+    w.decoded.resize(kMaxTextDecodeDepth);
+    w.line_maps.resize(kMaxTextDecodeDepth);
+  }
   for (const decode::TextDecoder d : decode::kTextDecoders) {
     if ((triggers & decode::trigger_bit(d)) == 0) continue;
     std::string& buf = w.decoded[depth];
-    if (!decode::decode_text(d, text, buf)) continue;
+    // ANSI escapes change only the lines they are on: the view holds just those lines, and
+    // its findings' lines are mapped back through `lines`.
+    std::vector<uint64_t>& lines = w.line_maps[depth];
+    const bool only_changed_lines = d == decode::TextDecoder::kAnsi;
+    if (only_changed_lines ? !decode::decode_ansi_lines(text, buf, lines) : !decode::decode_text(d, text, buf)) continue;
+    const uint64_t view_line = only_changed_lines ? 1 : first_line;
     if (buf.size() > st.decode_budget) {
       st.decode_budget_hit = true;
       return;
@@ -115,11 +125,18 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
     w.matches.clear();
     if (!w.scanner.scan(buf, w.matches)) continue;
     chain.emplace_back(decode::decoder_name(d));
-    report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, first_line);
+    const std::size_t found_before = st.decoded_findings.size();
+    report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, view_line);
     collector.add_block(buf, 0, 0, w.matches);  // a one-block view: nothing follows
     for (auto& f : collector.take()) st.decoded_findings.push_back(std::move(f));
     for (const auto& fp : collector.suppressed_fingerprints()) st.decoded_suppressed.push_back(fp);
-    scan_decodings(w, st, buf, gate(w.scanner), first_line, chain, depth + 1);
+    scan_decodings(w, st, buf, gate(w.scanner), view_line, chain, depth + 1);
+    if (only_changed_lines) {
+      for (std::size_t i = found_before; i < st.decoded_findings.size(); ++i) {
+        uint64_t& line = st.decoded_findings[i].line;
+        line = first_line + lines[std::min<uint64_t>(line - 1, lines.size() - 1)];
+      }
+    }
     chain.pop_back();
   }
 }
@@ -665,7 +682,7 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   std::vector<WorkerResult> results(threads);
   auto work = [&](unsigned w) {
     Worker worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode,
-                  options.input_format, options.detect_formats, {}, {}, {}, {}, options.progress};
+                  options.input_format, options.detect_formats, {}, {}, {}, {}, {}, options.progress};
     for (std::size_t i = next.fetch_add(1); i < items.size(); i = next.fetch_add(1)) {
       const auto [input, segment] = items[i];
       if (segment < 0) {

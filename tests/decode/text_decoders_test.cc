@@ -109,3 +109,22 @@ TEST(Base64, FindsRunsAtEveryAlignment) {
 
 }  // namespace
 }  // namespace tokensweep::decode
+
+namespace tokensweep::decode {
+namespace {
+
+TEST(AnsiLines, DecodesOnlyTheLinesWithAnEscapeAndSaysWhichTheyWere) {
+  std::string out;
+  std::vector<uint64_t> lines;
+  const std::string in = "plain\n\x1b[1mbold\x1b[0m\nplain\nplain\nx\x1b[32my\nlast\x1b[0m";
+  ASSERT_TRUE(decode_ansi_lines(in, out, lines));
+  EXPECT_EQ(out, "bold\nxy\nlast\n");
+  EXPECT_EQ(lines, (std::vector<uint64_t>{1, 4, 5}));
+  EXPECT_FALSE(decode_ansi_lines("no escapes\nat all\n", out, lines));
+  EXPECT_TRUE(lines.empty());
+  ASSERT_TRUE(decode_ansi_lines("\x1b[0mfirst\n", out, lines));  // an escape at the very start
+  EXPECT_EQ(lines, std::vector<uint64_t>{0});
+}
+
+}  // namespace
+}  // namespace tokensweep::decode

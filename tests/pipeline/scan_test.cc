@@ -218,6 +218,23 @@ TEST(Decoding, TokenSplitByAColourCodeIsFoundWhole) {
   EXPECT_EQ(report.findings[0].line, 2U);
 }
 
+TEST(Decoding, AColourSplitTokenAmongManyPlainLinesKeepsItsLine) {
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 204);
+  const auto nested = checksummed_token("gho_", 205);
+  std::string text;
+  for (int i = 1; i < 50; ++i) text += i % 7 == 0 ? "\x1b[32mINFO\x1b[0m step\n" : "plain line\n";
+  text += "GH=" + token.substr(0, 10) + "\x1b[1m" + token.substr(10) + "\x1b[0m\n";  // line 50
+  text += "more\n\x1b[0m" + base64_encode("{\"t\":\"" + nested + "\"}", false, true) + "\n";  // line 52
+  const auto path = dir.write("ci.log", text);
+  const auto report = scan({path});
+  ASSERT_EQ(report.findings.size(), 2U);
+  EXPECT_EQ(report.findings[0].fingerprint, sha256_hex(token));
+  EXPECT_EQ(report.findings[0].line, 50U);
+  EXPECT_EQ(report.findings[1].fingerprint, sha256_hex(nested));
+  EXPECT_EQ(report.findings[1].line, 52U);
+}
+
 TEST(Decoding, PercentAndHtmlEncodedContextIsDecoded) {
   TempDir dir;
   const auto a = checksummed_token("gho_", 202);
