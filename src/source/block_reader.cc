@@ -41,13 +41,16 @@ Result<Block> BlockReader::next() {
     if (eof_) return Block{{}, base_ + filled_, true};
     // Keep the tail as the head of the next block.
     const std::size_t keep = std::min(overlap_, filled_);
-    std::memmove(buffer_.data(), buffer_.data() + filled_ - keep, keep);
+    std::memmove(buffer_.get(), buffer_.get() + filled_ - keep, keep);
     base_ += filled_ - keep;
     filled_ = keep;
   }
   started_ = true;
   // Allocated on first use and kept: one block buffer per worker, reused for every input.
-  if (buffer_.size() < block_size_) buffer_.resize(block_size_);
+  if (capacity_ < block_size_) {
+    buffer_ = std::make_unique_for_overwrite<char[]>(block_size_);
+    capacity_ = block_size_;
+  }
   const std::size_t fresh_from = filled_;  // bytes before this are the overlap, already seen
 
   while (filled_ < block_size_) {
@@ -63,7 +66,7 @@ Result<Block> BlockReader::next() {
       }
       want = static_cast<std::size_t>(std::min<uint64_t>(want, limit_ - consumed_));
     }
-    auto got = source_->read(buffer_.data() + filled_, want);
+    auto got = source_->read(buffer_.get() + filled_, want);
     if (!got) {
       // What was read before the failure is still scanned (a truncated gzip keeps its
       // head): the block ends here and the error waits in status().
@@ -80,7 +83,7 @@ Result<Block> BlockReader::next() {
     filled_ += n;
     consumed_ += n;
   }
-  return Block{{buffer_.data(), filled_}, base_, eof_};
+  return Block{{buffer_.get(), filled_}, base_, eof_};
 }
 
 }  // namespace tokensweep::source
