@@ -342,6 +342,10 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
   if (!stream.segment || stream.offset == 0) ++out.files_scanned;
   out.bytes_scanned += stream.segment ? std::min(scanned, stream.own_end) - stream.own_begin : scanned;
   out.duplicates += collector.duplicates_merged();
+  std::vector<report::Finding> raw = collector.take();
+  // Room for all of them at once: growing by doubling would hold the findings twice.
+  out.findings.reserve(out.findings.size() + stream.record_findings.size() + raw.size() +
+                       stream.decoded_findings.size());
   std::unordered_set<std::string> seen;
   // Records first: the same secret in the raw bytes is the record's finding, which says
   // where it came from (channel, ticket); a secret repeated in two records is two findings.
@@ -357,7 +361,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     seen.insert(f.fingerprint);
     out.findings.push_back(std::move(f));
   }
-  for (auto& f : collector.take()) {
+  for (auto& f : raw) {
     // Hidden by an allow marker in its record, or reported from its record already.
     if (record_hidden.count(f.fingerprint) != 0 || (!record_keys.empty() && seen.count(f.fingerprint) != 0)) {
       ++out.duplicates;
@@ -366,6 +370,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     seen.insert(f.fingerprint);
     out.findings.push_back(std::move(f));
   }
+  raw = {};
   // Allow markers: counted once per secret and line in the bytes, once per secret for a
   // decoded route that shows only what the bytes did not.
   out.suppressed_inline += collector.suppressed();
@@ -701,8 +706,22 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   }
   join_segments(segments, results);
 
+  // The biggest worker's findings become the report's as they are; the others are moved
+  // in and freed at once, so that a stream with hundreds of thousands of findings is not
+  // held twice.
+  std::size_t total = 0, biggest = 0;
+  for (std::size_t w = 0; w < results.size(); ++w) {
+    total += results[w].findings.size();
+    if (results[w].findings.size() > results[biggest].findings.size()) biggest = w;
+  }
+  if (!results.empty()) report.findings = std::move(results[biggest].findings);
+  report.findings.reserve(total);
+  for (std::size_t w = 0; w < results.size(); ++w) {
+    if (w == biggest) continue;
+    for (auto& f : results[w].findings) report.findings.push_back(std::move(f));
+    results[w].findings = {};
+  }
   for (auto& r : results) {
-    for (auto& f : r.findings) report.findings.push_back(std::move(f));
     for (auto& d : r.diagnostics) report.diagnostics.push_back(std::move(d));
     report.summary.files_scanned += r.files_scanned;
     report.summary.bytes_scanned += r.bytes_scanned;
