@@ -277,6 +277,7 @@ int scan_command(const ScanArgs& args) {
   options.threads = args.threads;
   options.walk.follow_symlinks = args.follow_symlinks;
   options.decode = !args.no_decode;
+  options.keep_secrets = !args.broker.empty();  // only a broker check needs the secrets themselves
 
   // The broker file and its hooks' client secrets are read before scanning, so a bad
   // file fails fast; no network traffic happens without --broker, or before the scan.

@@ -54,6 +54,7 @@ struct Worker {
   WorkerResult result;
   ScanProgress* progress;  // optional live counters
   ImageScan* image = nullptr;  // the innermost archive being scanned, watched for an image
+  bool keep_secrets = true;    // ScanOptions::keep_secrets
 
   source::BlockReader& reader(std::size_t depth) {
     while (readers.size() <= depth) readers.push_back(std::make_unique<source::BlockReader>(block_size, overlap));
@@ -127,6 +128,7 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
     chain.emplace_back(decode::decoder_name(d));
     const std::size_t found_before = st.decoded_findings.size();
     report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, view_line);
+    collector.keep_secrets(w.keep_secrets);
     collector.add_block(buf, 0, 0, w.matches);  // a one-block view: nothing follows
     for (auto& f : collector.take()) st.decoded_findings.push_back(std::move(f));
     for (const auto& fp : collector.suppressed_fingerprints()) st.decoded_suppressed.push_back(fp);
@@ -153,6 +155,7 @@ void scan_record(Worker& w, Stream& st, const source::Record& record) {
   std::vector<std::string> chain = st.decoders;
   chain.insert(chain.end(), record.decoders.begin(), record.decoders.end());
   report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, record.line);
+  collector.keep_secrets(w.keep_secrets);
   collector.add_block(record.text, 0, 0, w.matches);  // one block: nothing follows
   const uint32_t triggers = gate(w.scanner);
   const std::size_t first = st.record_findings.size();
@@ -263,6 +266,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
   reader.open(bytes, stream.limit);
   const uint64_t margin = scanner.engine().max_window();
   report::FindingCollector collector(scanner.engine().rules(), stream.path, stream.decoders);
+  collector.keep_secrets(w.keep_secrets);
   uint64_t scanned = 0;
   bool first = true;
   while (true) {
@@ -688,6 +692,7 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
   auto work = [&](unsigned w) {
     Worker worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode,
                   options.input_format, options.detect_formats, {}, {}, {}, {}, {}, options.progress};
+    worker.keep_secrets = options.keep_secrets;
     for (std::size_t i = next.fetch_add(1); i < items.size(); i = next.fetch_add(1)) {
       const auto [input, segment] = items[i];
       if (segment < 0) {

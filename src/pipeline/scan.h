@@ -44,6 +44,9 @@ struct ScanOptions {
   bool detect_formats = true;  // false (--input-type plain): inputs in `paths` are plain bytes
   std::vector<source::Input> inputs;  // prepared inputs (git blobs), scanned after `paths`
   ScanProgress* progress = nullptr;   // optional; must outlive run_scan
+  // Findings carry the secret (Finding::secret) for a broker to check; false drops it once
+  // the redacted hint is made, which is all a scan without --broker needs.
+  bool keep_secrets = true;
 };
 
 // Compile options for an engine that scans through the pipeline: the decoders' triggers

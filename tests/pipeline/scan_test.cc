@@ -235,6 +235,22 @@ TEST(Decoding, AColourSplitTokenAmongManyPlainLinesKeepsItsLine) {
   EXPECT_EQ(report.findings[1].line, 52U);
 }
 
+TEST(Scan, WithoutABrokerFindingsDoNotCarryTheSecret) {
+  TempDir dir;
+  const auto path = dir.write("t.txt", "GH=" + checksummed_token("gho_", 206) + "\n");
+  ScanOptions options;
+  options.paths = {path};
+  const auto kept = run_scan(engine(), options);
+  options.keep_secrets = false;
+  const auto dropped = run_scan(engine(), options);
+  ASSERT_EQ(kept.findings.size(), 1U);
+  ASSERT_EQ(dropped.findings.size(), 1U);
+  EXPECT_NE(kept.findings[0].secret, nullptr);
+  EXPECT_EQ(dropped.findings[0].secret, nullptr);
+  EXPECT_EQ(dropped.findings[0].redacted, kept.findings[0].redacted);
+  EXPECT_EQ(dropped.findings[0].fingerprint, kept.findings[0].fingerprint);
+}
+
 TEST(Decoding, PercentAndHtmlEncodedContextIsDecoded) {
   TempDir dir;
   const auto a = checksummed_token("gho_", 202);
