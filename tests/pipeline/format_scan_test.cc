@@ -87,7 +87,7 @@ class RecordLines : public source::RecordFormat {
     ++line_;
     std::string text = std::move(partial_);
     partial_.clear();
-    if (text == "BAD") return Error{ErrorCode::kMalformed, "line " + std::to_string(line_) + ": bad record"};
+    if (text == "BAD") return make_error(ErrorCode::kMalformed, "line " + std::to_string(line_) + ": bad record");
     if (text.rfind("R ", 0) != 0) return {};
     const auto space = text.find(' ', 2);
     std::string body = text.substr(space + 1);
