@@ -1,6 +1,9 @@
 #include "source/line_format_support.h"
 
 #include <algorithm>
+#include <cstring>
+
+#include "common/utf8.h"
 
 namespace tokensweep::source::line_support {
 
@@ -92,24 +95,9 @@ bool is_text(std::string_view text) {
       ++p;
       continue;
     }
-    int len = 0;
-    unsigned min = 0;
-    unsigned cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2, min = 0x80, cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3, min = 0x800, cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4, min = 0x10000, cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (end - p < len) return false;
-    for (int i = 1; i < len; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (p[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return false;
+    const std::size_t len = utf8_sequence_length(
+        std::string_view(reinterpret_cast<const char*>(p), static_cast<std::size_t>(end - p)));
+    if (len == 0) return false;
     p += len;
   }
   return true;

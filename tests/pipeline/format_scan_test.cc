@@ -6,7 +6,7 @@
 
 #include "common/sha256.h"
 #include "pipeline/scan.h"
-#include "rules/loader.h"
+#include "pipeline_support.h"
 #include "support/archive_writer.h"
 #include "support/temp_dir.h"
 #include "support/tokens.h"
@@ -17,24 +17,7 @@ namespace {
 using testing::checksummed_token;
 using testing::TempDir;
 
-std::shared_ptr<const engine::Engine> engine() {
-  static const auto compiled = [] {
-    auto parsed = rules::parse_rules_yaml(R"(rules:
-  - id: github.oauth
-    name: GitHub OAuth token
-    kind: access_token
-    provider: github
-    pattern: '\b(gho_[A-Za-z0-9]{36})\b'
-    validate: github-crc32
-    confidence: high
-)",
-                                          "test.yaml");
-    rules::RuleSet set;
-    EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
-    return engine::Engine::compile(std::move(set), nullptr, scan_compile_options()).value();
-  }();
-  return compiled;
-}
+std::shared_ptr<const engine::Engine> engine() { return test_engine(); }
 
 // A line format: drops every '~' (a token split by them is found whole) and gives each
 // line the context {"line", N}; warns once when it sees a NUL.

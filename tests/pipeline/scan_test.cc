@@ -4,7 +4,7 @@
 
 #include "common/base64.h"
 #include "common/sha256.h"
-#include "rules/loader.h"
+#include "pipeline_support.h"
 #include "support/temp_dir.h"
 #include "support/tokens.h"
 
@@ -14,31 +14,7 @@ namespace {
 using testing::checksummed_token;
 using testing::TempDir;
 
-const char* kRules = R"(rules:
-  - id: github.oauth
-    name: GitHub OAuth token
-    kind: access_token
-    provider: github
-    pattern: '\b(gho_[A-Za-z0-9]{36})\b'
-    validate: github-crc32
-    confidence: high
-  - id: generic.bearer
-    name: Bearer token
-    kind: access_token
-    provider: generic
-    pattern: '(?i)authorization:\s*bearer\s+([A-Za-z0-9._~+/-]{16,400})'
-    confidence: medium
-)";
-
-std::shared_ptr<const engine::Engine> engine() {
-  static const auto compiled = [] {
-    auto parsed = rules::parse_rules_yaml(kRules, "test.yaml");
-    rules::RuleSet set;
-    EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
-    return engine::Engine::compile(std::move(set), nullptr, scan_compile_options()).value();
-  }();
-  return compiled;
-}
+std::shared_ptr<const engine::Engine> engine() { return test_engine(); }
 
 report::Report scan(const std::vector<std::string>& paths, unsigned threads = 1, std::size_t block = 0,
                     uint64_t max_size = kDefaultMaxFileSize) {
@@ -290,10 +266,7 @@ TEST(Decoding, TheSameSecretThroughTwoRoutesIsOneFindingFromThePlainRoute) {
 
 TEST(Decoding, WithoutTriggersEveryDecoderIsTried) {
   // An engine compiled without the decoders' triggers still decodes, just less cheaply.
-  auto parsed = rules::parse_rules_yaml(kRules, "test.yaml");
-  rules::RuleSet set;
-  ASSERT_TRUE(set.add(std::move(parsed).value()).has_value());
-  auto bare = engine::Engine::compile(std::move(set)).value();
+  auto bare = engine::Engine::compile(test_rule_set()).value();
   ASSERT_FALSE(bare->has_triggers());
   TempDir dir;
   const auto token = checksummed_token("gho_", 206);

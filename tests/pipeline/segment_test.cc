@@ -7,7 +7,7 @@
 
 #include "common/base64.h"
 #include "pipeline/scan.h"
-#include "rules/loader.h"
+#include "pipeline_support.h"
 #include "support/temp_dir.h"
 #include "support/tokens.h"
 
@@ -17,30 +17,7 @@ namespace {
 using testing::checksummed_token;
 using testing::TempDir;
 
-std::shared_ptr<const engine::Engine> engine() {
-  static const auto compiled = [] {
-    auto parsed = rules::parse_rules_yaml(R"(rules:
-  - id: github.oauth
-    name: GitHub OAuth token
-    kind: access_token
-    provider: github
-    pattern: '\b(gho_[A-Za-z0-9]{36})\b'
-    validate: github-crc32
-    confidence: high
-  - id: generic.bearer
-    name: Bearer token
-    kind: access_token
-    provider: generic
-    pattern: '(?i)authorization:\s*bearer\s+([A-Za-z0-9._~+/-]{16,400})'
-    confidence: medium
-)",
-                                          "test.yaml");
-    rules::RuleSet set;
-    EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
-    return engine::Engine::compile(std::move(set), nullptr, scan_compile_options()).value();
-  }();
-  return compiled;
-}
+std::shared_ptr<const engine::Engine> engine() { return test_engine(); }
 
 using Key = std::tuple<std::string, uint64_t, uint64_t, uint64_t, std::string, std::string, std::vector<std::string>>;
 
