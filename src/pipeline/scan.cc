@@ -38,7 +38,6 @@ struct WorkerResult {
 };
 
 // Per worker: the engine's scanner and the buffers reused for every input.
-// Per worker: the engine's scanner and the buffers reused for every input.
 struct Worker {
   engine::Scanner scanner;
   std::size_t block_size;
