@@ -517,7 +517,9 @@ void scan_segment(const source::Input& input, Segment& seg, Worker& w, unsigned 
   }
   Stream stream;
   stream.path = input.path;
-  stream.limit = seg.read_end - seg.read_begin;
+  stream.limit = seg.read_end != UINT64_MAX ? seg.read_end - seg.read_begin
+                 : w.max_file_size == 0   ? 0  // no cap
+                                          : w.max_file_size - seg.read_begin;
   stream.format_checked = true;  // run_scan split it because it is plain bytes
   stream.segment = true;
   stream.last_segment = seg.last;
@@ -602,8 +604,9 @@ bool plan_segments(const source::Input& input, std::size_t index, const ScanOpti
     seg.own_end = std::min(size, begin + length);
     seg.last = seg.own_end == size;
     seg.read_begin = begin == 0 ? 0 : begin - margin;
-    // The last reads to the cap, so a file larger than --max-file-size says so.
-    seg.read_end = seg.last ? size : seg.own_end + margin;
+    // The last reads on like a whole file would: to --max-file-size (which it then reports)
+    // or, uncapped, to the end, even if the file grew since it was listed.
+    seg.read_end = seg.last ? UINT64_MAX : seg.own_end + margin;
     segments.push_back(seg);
   }
   for (std::size_t k = first; k + 1 < segments.size(); ++k) segments[k].next_read_begin = segments[k + 1].read_begin;

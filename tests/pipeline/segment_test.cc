@@ -2,6 +2,7 @@
 // be exactly those of one thread reading it whole — lines, columns, offsets, decoded routes.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <random>
 #include <tuple>
 
@@ -73,6 +74,23 @@ TEST(Segments, SeveralThreadsFindExactlyWhatOneThreadFinds) {
     EXPECT_EQ(split.summary.bytes_scanned, whole.summary.bytes_scanned);
     EXPECT_TRUE(split.diagnostics.empty());
   }
+}
+
+TEST(Segments, AFileThatGrewSinceItWasListedIsReadToItsEnd) {
+  TempDir dir;
+  const auto path = dir.write("growing.log", big_file());
+  const auto whole = scan(path, 1);
+  ScanOptions options;
+  source::Input listed;  // as the walk saw it: a third of what is there now
+  listed.path = listed.open_path = path;
+  listed.size = std::filesystem::file_size(path) / 3;
+  options.inputs = {listed};
+  options.threads = 2;
+  options.block_size = 16 << 10;
+  options.min_segment = 24 << 10;
+  const auto split = run_scan(engine(), options);
+  EXPECT_EQ(keys(split), keys(whole));
+  EXPECT_TRUE(split.diagnostics.empty());  // no "larger than --max-file-size"
 }
 
 TEST(Segments, AFileOverTheSizeCapSaysSoOnceWithTheSameCount) {
