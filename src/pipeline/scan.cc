@@ -346,10 +346,18 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
   out.bytes_scanned += stream.segment ? std::min(scanned, stream.own_end) - stream.own_begin : scanned;
   out.duplicates += collector.duplicates_merged();
   std::vector<report::Finding> raw = collector.take();
-  // Room for all of them at once: growing by doubling would hold the findings twice.
-  out.findings.reserve(out.findings.size() + stream.record_findings.size() + raw.size() +
-                       stream.decoded_findings.size());
   std::unordered_set<std::string> seen;
+  if (out.findings.empty() && stream.record_findings.empty()) {
+    // The worker's first stream, without records (a long stdin, one big log): its findings
+    // become the worker's as they are, never held twice.
+    for (const auto& f : raw) seen.insert(f.fingerprint);
+    out.findings = std::move(raw);
+    raw.clear();
+  } else {
+    // Room for all of them at once: growing by doubling would hold the findings twice.
+    out.findings.reserve(out.findings.size() + stream.record_findings.size() + raw.size() +
+                         stream.decoded_findings.size());
+  }
   // Records first: the same secret in the raw bytes is the record's finding, which says
   // where it came from (channel, ticket); a secret repeated in two records is two findings.
   std::unordered_set<std::string> record_hidden(stream.record_suppressed.begin(), stream.record_suppressed.end());
