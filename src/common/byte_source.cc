@@ -31,6 +31,17 @@ Status FdSource::open(const std::string& path) {
   return Status::ok();
 }
 
+Result<std::size_t> read_up_to(ByteSource& source, char* buf, std::size_t n) {
+  std::size_t got = 0;
+  while (got < n) {
+    auto r = source.read(buf + got, n - got);
+    if (!r) return r.error();
+    if (r.value() == 0) break;
+    got += r.value();
+  }
+  return got;
+}
+
 Status FdSource::seek(uint64_t offset) {
   if (::lseek(fd_, static_cast<off_t>(offset), SEEK_SET) < 0) {
     return make_error(ErrorCode::kIo, std::string("seek failed: ") + std::strerror(errno), path_);

@@ -19,6 +19,9 @@ class ByteSource {
   virtual Result<std::size_t> read(char* buf, std::size_t n) = 0;
 };
 
+// Reads from `source` into `buf` until `n` bytes or the end: how many were read.
+Result<std::size_t> read_up_to(ByteSource& source, char* buf, std::size_t n);
+
 // A file or stdin ("-"), by descriptor.
 class FdSource : public ByteSource {
  public:

@@ -126,11 +126,13 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
     if (!w.scanner.scan(buf, w.matches)) continue;
     chain.emplace_back(decode::decoder_name(d));
     const std::size_t found_before = st.decoded_findings.size();
-    report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, view_line);
-    collector.keep_secrets(w.keep_secrets);
-    collector.add_block(buf, 0, 0, w.matches);  // a one-block view: nothing follows
-    for (auto& f : collector.take()) st.decoded_findings.push_back(std::move(f));
-    for (const auto& fp : collector.suppressed_fingerprints()) st.decoded_suppressed.push_back(fp);
+    if (!w.matches.empty()) {
+      report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, view_line);
+      collector.keep_secrets(w.keep_secrets);
+      collector.add_block(buf, 0, 0, w.matches);  // a one-block view: nothing follows
+      for (auto& f : collector.take()) st.decoded_findings.push_back(std::move(f));
+      for (const auto& fp : collector.suppressed_fingerprints()) st.decoded_suppressed.push_back(fp);
+    }
     scan_decodings(w, st, buf, gate(w.scanner), view_line, chain, depth + 1);
     if (only_changed_lines) {
       for (std::size_t i = found_before; i < st.decoded_findings.size(); ++i) {
@@ -151,6 +153,8 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
 void scan_record(Worker& w, Stream& st, const source::Record& record) {
   w.matches.clear();
   if (!w.scanner.scan(record.text, w.matches)) return;
+  // Most records hold nothing: no collector, no decoder chain for them.
+  if (w.matches.empty() && (!w.decode || gate(w.scanner) == 0)) return;
   std::vector<std::string> chain = st.decoders;
   chain.insert(chain.end(), record.decoders.begin(), record.decoders.end());
   report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, record.line);
@@ -350,7 +354,10 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
   if (out.findings.empty() && stream.record_findings.empty()) {
     // The worker's first stream, without records (a long stdin, one big log): its findings
     // become the worker's as they are, never held twice.
-    for (const auto& f : raw) seen.insert(f.fingerprint);
+    // `seen` only filters decoded routes: skip it when there are none (a dense file).
+    if (!stream.decoded_findings.empty() || !stream.decoded_suppressed.empty()) {
+      for (const auto& f : raw) seen.insert(f.fingerprint);
+    }
     out.findings = std::move(raw);
     raw.clear();
   } else {
@@ -498,12 +505,8 @@ uint64_t distance_to_line_start(FdSource& file, uint64_t offset) {
     const uint64_t n = std::min(kChunk, offset - back);
     buf.resize(n);
     if (!file.seek(offset - back - n)) return 0;
-    std::size_t got = 0;
-    while (got < n) {
-      auto r = file.read(buf.data() + got, n - got);
-      if (!r || r.value() == 0) return 0;
-      got += r.value();
-    }
+    auto got = read_up_to(file, buf.data(), n);
+    if (!got || got.value() != n) return 0;
     const auto nl = buf.rfind('\n');
     if (nl != std::string::npos) return back + (n - nl - 1);
     back += n;
@@ -593,13 +596,9 @@ bool plan_segments(const source::Input& input, std::size_t index, const ScanOpti
   FdSource file;
   if (!file.open(input.open_path)) return false;  // scanned whole, which reports the error
   std::string head(64U << 10, '\0');
-  std::size_t got = 0;
-  while (got < head.size()) {
-    auto r = file.read(head.data() + got, head.size() - got);
-    if (!r || r.value() == 0) break;
-    got += r.value();
-  }
-  head.resize(got);
+  auto got = read_up_to(file, head.data(), head.size());
+  if (!got) return false;  // scanned whole, which reports the error
+  head.resize(got.value());
   if (options.decode && decode::looks_like_archive(head)) return false;
   if (options.detect_formats && source::detect_format(input.path, head) != nullptr) return false;
   // Four segments per thread keep the threads busy to the end.
