@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <climits>
 #include <ctime>
+#include <utility>
 
 #include "engine/database_cache.h"
 #include "engine/placeholder.h"
@@ -36,6 +37,10 @@ struct CompileErrorDeleter {
 using CompileError = std::unique_ptr<hs_compile_error_t, CompileErrorDeleter>;
 
 std::string rule_location(const rules::Rule& rule) { return rule.origin + " " + rule.id; }
+
+// A rule whose matches can be wider than this searches backwards from a hit for the
+// match's start instead of forwards over max_width bytes before it (Scanner::confirm).
+constexpr std::size_t kSearchBackFromWidth = 256;
 
 }  // namespace
 
@@ -179,11 +184,19 @@ const re2::RE2& Engine::regex(std::size_t rule) const {
       auto re = std::make_unique<re2::RE2>("(?m)" + relaxed, re2_options());
       if (re->ok() && re->NumberOfCapturingGroups() == prog.re->NumberOfCapturingGroups()) prog.relaxed = std::move(re);
     }
+    if (prog.max_width > kSearchBackFromWidth && prog.re->ok()) {
+      // \z (end of text, whatever (?m) says) makes RE2 run its reverse DFA from the
+      // end of the text it is given, anchored there, and stop where no match can start.
+      const std::string& body = prog.relaxed ? relaxed : rules_[rule].pattern;
+      auto re = std::make_unique<re2::RE2>("(?m)(?:" + body + ")\\z", re2_options());
+      if (re->ok()) prog.ending = std::move(re);
+    }
   });
   return *prog.re;
 }
 
 const re2::RE2* Engine::relaxed_regex(std::size_t rule) const { return programs_[rule].relaxed.get(); }
+const re2::RE2* Engine::ending_regex(std::size_t rule) const { return programs_[rule].ending.get(); }
 
 // ---------------------------------------------------------------------------------------
 
@@ -258,24 +271,46 @@ void Scanner::confirm(Context& ctx, uint32_t rule_index, uint64_t to) {
   const uint64_t window_end = std::min<uint64_t>(data.size(), to + prog.max_width);
 
   const re2::RE2* relaxed = engine_->relaxed_regex(rule_index);
-  const re2::StringPiece text(data.data(), data.size());
   re2::StringPiece groups[2];
-  // RE2 reads `data` as context, so \b, ^ and $ at the window edges see the real neighbours.
-  const auto find = [&](uint64_t from) {
+  // A wide rule first asks where a match ending at `to` starts: RE2's reverse DFA reads
+  // about the match's length, where the forward search reads the max_width bytes before
+  // it, and a search anchored at that start gets the capture without a DFA pass. Cut at
+  // `to`, the text's end stands in for what follows (\b, $); when that makes a
+  // difference the unanchored search over the whole window runs as before. (A match that
+  // starts earlier and ends past `to` without ending at `to` is not looked for.)
+  uint64_t start_at = UINT64_MAX;
+  if (const re2::RE2* ending = engine_->ending_regex(rule_index); ending != nullptr && pos < to) {
+    ++stats_.confirmations;
+    if (ending->Match(re2::StringPiece(data.data(), to), pos, to, re2::RE2::UNANCHORED, groups, 1)) {
+      start_at = static_cast<uint64_t>(groups[0].data() - data.data());
+    }
+  }
+  // RE2 searches [from, until) and reads one byte on either side as context, so that \b,
+  // ^ and $ at the edges see the real neighbours. Only that byte: RE2 picks its engine by
+  // the size of the whole text it is given (one-pass or bit-state for a short one).
+  const auto match = [&](const re2::RE2& regex, uint64_t from, uint64_t until, re2::RE2::Anchor anchor,
+                         int groups_wanted) {
+    const uint64_t begin = from > 0 ? from - 1 : 0;
+    const uint64_t end = std::min<uint64_t>(data.size(), until + 1);
+    return regex.Match(re2::StringPiece(data.data() + begin, end - begin), from - begin, until - begin, anchor,
+                       groups, groups_wanted);
+  };
+  const auto find = [&](uint64_t from, re2::RE2::Anchor anchor) {
     // The relaxed pattern (relax.h) finds a candidate cheaply; the exact one must match
     // that very span (a DFA-only check, no captures), else it searches on its own.
-    if (relaxed != nullptr && relaxed->Match(text, from, window_end, re2::RE2::UNANCHORED, groups, 2)) {
+    if (relaxed != nullptr && match(*relaxed, from, window_end, anchor, 2)) {
       if (groups[0].size() <= prog.relaxed_exact_up_to) return true;  // short: exact as it is
-      const auto start = static_cast<std::size_t>(groups[0].data() - data.data());
-      if (re.Match(text, start, start + groups[0].size(), re2::RE2::ANCHOR_BOTH, nullptr, 0)) return true;
+      const auto start = static_cast<uint64_t>(groups[0].data() - data.data());
+      if (match(re, start, start + groups[0].size(), re2::RE2::ANCHOR_BOTH, 0)) return true;
     } else if (relaxed != nullptr) {
       return false;  // the exact pattern matches a subset of what the relaxed one does
     }
-    return re.Match(text, from, window_end, re2::RE2::UNANCHORED, groups, 2);
+    return match(re, from, window_end, anchor, 2);
   };
   while (pos < to) {
     ++stats_.confirmations;
-    if (!find(pos)) {
+    const uint64_t hint = std::exchange(start_at, UINT64_MAX);
+    if (!(hint != UINT64_MAX && find(hint, re2::RE2::ANCHOR_START)) && !find(pos, re2::RE2::UNANCHORED)) {
       covered = to;  // a prefilter hit RE2 does not confirm: skip the rest of this hit
       return;
     }

@@ -4,7 +4,9 @@
 // Engine is immutable after compile() and shared by all threads. Scanner holds the
 // per-thread state (Hyperscan scratch, reusable buffers) and is not thread-safe: make one
 // per thread. Scanning costs one Hyperscan pass over the bytes plus, per hit, one RE2
-// search over at most 2 * max_width(rule) bytes; hits inside an already confirmed match of
+// search over at most 2 * max_width(rule) bytes — for a wide rule, RE2 first runs the
+// pattern backwards from the hit to find where the match starts and searches from there,
+// so a hit costs about its match's length; hits inside an already confirmed match of
 // the same rule cost a comparison. Nothing is allocated per match once the output vector
 // has grown to its working size.
 #pragma once
@@ -92,9 +94,13 @@ class Engine {
     mutable std::unique_ptr<re2::RE2> re;
     mutable std::unique_ptr<re2::RE2> relaxed;  // relax.h; null when the pattern has no large repeat
     mutable std::size_t relaxed_exact_up_to = 0;  // a relaxed match this long is exact (relax.h)
+    // The confirming pattern (relaxed if any) anchored at the end of the text: RE2 runs it
+    // backwards from a hit to find where the match starts. Only for wide rules.
+    mutable std::unique_ptr<re2::RE2> ending;
   };
   const re2::RE2& regex(std::size_t rule) const;
   const re2::RE2* relaxed_regex(std::size_t rule) const;  // after regex(rule)
+  const re2::RE2* ending_regex(std::size_t rule) const;   // after regex(rule)
   struct DatabaseDeleter { void operator()(hs_database* db) const; };
 
   Engine() = default;

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <array>
-#include <string>
+#include <cstdint>
 
 #include "engine/known_examples.h"
 
@@ -22,19 +22,50 @@ constexpr std::array<std::string_view, 21> kMarkers = {
 // Separators that tokens and placeholders put between groups ("0000-0000", "aaaa_aaaa").
 bool is_separator(char c) { return c == '-' || c == '_' || c == '.' || c == ':' || c == '/'; }
 
+constexpr unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c; }
+
+// The pairs of bytes (lower-cased) a marker can begin with, as a bitmap: a secret costs
+// one lookup per byte, and the markers are compared only where one could begin — rarely
+// in a random token, so the branch is predictable. A one-byte marker ("<") sets every
+// pair it begins, the pair with the byte past the end (0) included.
+constexpr std::array<uint64_t, 1024> kMarkerPairs = [] {
+  std::array<uint64_t, 1024> pairs{};
+  const auto set = [&](unsigned first, unsigned second) { pairs[(first << 8 | second) >> 6] |= uint64_t{1} << (second & 63); };
+  for (std::string_view marker : kMarkers) {
+    const auto first = static_cast<unsigned char>(marker[0]);
+    if (marker.size() == 1) {
+      for (unsigned second = 0; second < 256; ++second) set(first, second);
+    } else {
+      set(first, static_cast<unsigned char>(marker[1]));
+    }
+  }
+  return pairs;
+}();
+
+bool marker_at(std::string_view secret, std::size_t i) {
+  for (std::string_view marker : kMarkers) {
+    if (marker.size() > secret.size() - i) continue;
+    std::size_t k = 0;
+    while (k < marker.size() && lower(static_cast<unsigned char>(secret[i + k])) == static_cast<unsigned char>(marker[k])) ++k;
+    if (k == marker.size()) return true;
+  }
+  return false;
+}
+
+bool contains_marker(std::string_view secret) {
+  for (std::size_t i = 0; i < secret.size(); ++i) {
+    const unsigned first = lower(static_cast<unsigned char>(secret[i]));
+    const unsigned second = i + 1 < secret.size() ? lower(static_cast<unsigned char>(secret[i + 1])) : 0u;
+    const unsigned pair = first << 8 | second;
+    if ((kMarkerPairs[pair >> 6] >> (second & 63) & 1) != 0 && marker_at(secret, i)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool is_placeholder(std::string_view secret, std::string_view public_prefix) {
-  // One lower-cased copy in a per-thread buffer, then plain searches: no allocation once
-  // the buffer has grown, and no per-character locale calls.
-  thread_local std::string lower;
-  lower.assign(secret);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  for (std::string_view marker : kMarkers) {
-    if (lower.find(marker) != std::string::npos) return true;
-  }
+  if (contains_marker(secret)) return true;
   if (is_known_example(secret)) return true;
   std::string_view body = secret;
   if (body.substr(0, public_prefix.size()) == public_prefix) body.remove_prefix(public_prefix.size());
