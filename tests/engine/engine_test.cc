@@ -105,6 +105,42 @@ TEST(Engine, GreedyRuleReportsTheWholeTokenOnce) {
   EXPECT_TRUE(found[0].secret == token);
 }
 
+// A wide rule (matches up to 400+ bytes) finds where its match starts by searching
+// backwards from the hit; these pin what that must agree with: the forward search's
+// capture, with the window before the hit full of the rule's own character class.
+TEST(Engine, WideRuleCapturesTheWholeTokenAfterALongRunOfItsOwnClass) {
+  const auto engine = compile_ok(kGithubRules);
+  ASSERT_GT(engine->max_width(2), 256U);  // generic.bearer: the backward search applies
+  const std::string filler = testing::random_base62(600, 7);
+  const std::string token = testing::random_base62(300, 8);
+  const std::string text = filler + " Authorization: Bearer " + token + "\n" + filler;
+  const auto found = scan_all(engine, text);
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].rule, "generic.bearer");
+  EXPECT_TRUE(found[0].secret == token) << "capture differs from the planted token";
+}
+
+TEST(Engine, WideRuleWhoseEndDependsOnTheNextByteIsStillFound) {
+  // \B after the token holds only when a word character follows: cut at the hit, the
+  // backward search sees the end of the text there and finds nothing, and the forward
+  // search over the whole window must still confirm the hit.
+  const auto engine = compile_ok(one_rule("key=([a-z]{10,300})\\B"));
+  ASSERT_GT(engine->max_width(0), 256U);
+  const auto found = scan_all(engine, "x key=abcdefghijklmnop1 y");
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].secret, "abcdefghijklmnop");  // greedy: \B holds before the 1
+}
+
+TEST(Engine, WideRuleFindsEachOfTwoTokensOnOneLine) {
+  const auto engine = compile_ok(kGithubRules);
+  const std::string a = "ya29." + testing::random_base62(120, 9);
+  const std::string b = "ya29." + testing::random_base62(140, 10);
+  const auto found = scan_all(engine, "t=" + a + " u=" + b + "\n");
+  ASSERT_EQ(found.size(), 2U);
+  EXPECT_TRUE(found[0].secret == a);
+  EXPECT_TRUE(found[1].secret == b);
+}
+
 TEST(Engine, AdjacentTokensAreEachFound) {
   const auto engine = compile_ok(kGithubRules);
   const auto a = checksummed_token("gho_", 20);

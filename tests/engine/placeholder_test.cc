@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "support/tokens.h"
 
 namespace tokensweep::engine {
@@ -15,6 +17,19 @@ TEST(Placeholder, RecognisesCommonPlaceholdersAndMasks) {
                         "your_token_here", "REDACTED", "AKIAIOSFODNN7EXAMPLE", "{{ token }}", "placeholder-value"}) {
     EXPECT_TRUE(is_placeholder(s, "")) << s;
   }
+}
+
+TEST(Placeholder, AMarkerIsFoundAtEveryPositionInAnyCase) {
+  // Markers are looked up by their first two bytes: a one-byte marker last in the secret,
+  // a marker at the very start or end, and upper case must all still count.
+  const std::string body = testing::random_base62(24, 31);
+  for (std::string marker : {"<", ">", "XXXX", "...", "ChangeMe", "REDACTED", "[MASKED]", "${", "\xE2\x80\xA6"}) {
+    for (std::size_t at = 0; at <= body.size(); ++at) {
+      const std::string s = body.substr(0, at) + marker + body.substr(at);
+      EXPECT_TRUE(is_placeholder(s, "")) << marker << " at " << at;
+    }
+  }
+  EXPECT_TRUE(is_placeholder("abc<", "")) << "a one-byte marker, last";
 }
 
 TEST(Placeholder, OneRepeatedCharacterAfterThePrefixIsAPlaceholder) {
