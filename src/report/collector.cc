@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <iterator>
 #include <memory>
 
 #include "common/newlines.h"
@@ -127,12 +128,12 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
       continue;
     }
     const uint64_t column = abs_start - cursor.line_start + 1;
-    const auto [it, inserted] = index_.try_emplace(key, findings_.size());
+    const auto [it, inserted] = index_.try_emplace(key, count_);
     if (!inserted) {
       // The same secret on the same line again: keep one finding, from the best rule, at
       // the first offset (a Finding is built only when this one wins).
       ++duplicates_;
-      Finding& kept = findings_[it->second];
+      Finding& kept = finding(it->second);
       const Validation validation = to_validation(m.validation.verdict);
       if (strength_of(rules::confidence_name(rule.confidence), rule.provider, validation) >
           strength_of(kept.confidence, kept.provider, kept.validation)) {
@@ -142,7 +143,7 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
       }
       continue;
     }
-    Finding& f = findings_.emplace_back();
+    Finding& f = add_finding();
     f.path = path_;
     f.line = cursor.line;
     f.column = column;
@@ -151,18 +152,44 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
     fill(f, rule, m, secret, key.digest);
   }
   at_block_start_.advance(block, base, std::max(next_base, at_block_start_.pos));
+  if (index_.size() >= forget_at_) forget_finished_lines();
+}
+
+Finding& FindingCollector::add_finding() {
+  if (count_ % kChunk == 0) chunks_.emplace_back();  // the first chunk grows as needed, later ones at once
+  if (chunks_.size() > 1 && chunks_.back().empty()) chunks_.back().reserve(kChunk);
+  ++count_;
+  return chunks_.back().emplace_back();
+}
+
+void FindingCollector::forget_finished_lines() {
+  std::erase_if(index_, [&](const auto& entry) { return entry.first.line < at_block_start_.line; });
+  forget_at_ = std::max(kChunk, 2 * index_.size());
 }
 
 std::vector<Finding> FindingCollector::take() {
+  std::vector<Finding> findings;
+  if (chunks_.size() == 1) {
+    findings = std::move(chunks_.front());
+  } else if (!chunks_.empty()) {
+    findings.reserve(count_);
+    for (auto& chunk : chunks_) {
+      std::move(chunk.begin(), chunk.end(), std::back_inserter(findings));
+      std::vector<Finding>().swap(chunk);  // freed as it is moved: never held twice whole
+    }
+  }
+  chunks_.clear();
+  count_ = 0;
+  index_.clear();
+  forget_at_ = kChunk;
   // Usually in offset order already (blocks come in order and matches are sorted in
   // each); a match owned by the next block may start before one owned by this block, and
   // a merged duplicate keeps the first offset, hence the check.
   const auto by_offset = [](const Finding& a, const Finding& b) { return a.offset < b.offset; };
-  if (!std::is_sorted(findings_.begin(), findings_.end(), by_offset)) {
-    std::stable_sort(findings_.begin(), findings_.end(), by_offset);
+  if (!std::is_sorted(findings.begin(), findings.end(), by_offset)) {
+    std::stable_sort(findings.begin(), findings.end(), by_offset);
   }
-  index_.clear();
-  return std::move(findings_);
+  return findings;
 }
 
 }  // namespace tokensweep::report

@@ -79,13 +79,25 @@ class FindingCollector {
   void fill(Finding& f, const rules::Rule& rule, const engine::Match& m, std::string_view secret,
             const std::array<unsigned char, 32>& digest) const;
 
+  Finding& finding(std::size_t i) { return chunks_[i / kChunk][i % kChunk]; }
+  Finding& add_finding();
+  // Drops index_ entries of lines before the next block: no later match can be on them.
+  void forget_finished_lines();
+
+  // Findings in chunks of at most kChunk: a long stream's list grows without moving what
+  // it holds (a doubling vector of 100,000s of findings copied them all at each step and
+  // for a moment took three times their size).
+  static constexpr std::size_t kChunk = 4096;
+
   const rules::RuleSet& rules_;
   bool keep_secrets_ = true;
   std::string path_;
   std::vector<std::string> decoders_;
   Cursor at_block_start_;
-  std::vector<Finding> findings_;
-  std::unordered_map<Key, std::size_t, KeyHash> index_;  // secret and line -> findings_
+  std::vector<std::vector<Finding>> chunks_;
+  std::size_t count_ = 0;
+  std::unordered_map<Key, std::size_t, KeyHash> index_;  // secret and line -> finding(i)
+  std::size_t forget_at_ = kChunk;                       // index_ size that calls forget_finished_lines()
   uint64_t duplicates_ = 0;
   std::unordered_set<Key, KeyHash> suppressed_keys_;
   std::vector<std::string> suppressed_fingerprints_;

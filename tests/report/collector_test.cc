@@ -1,0 +1,107 @@
+// FindingCollector over many blocks: findings are kept in chunks and the duplicate index
+// forgets finished lines, so these check that neither loses, reorders or double-counts.
+#include "report/collector.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "rules/loader.h"
+
+namespace tokensweep::report {
+namespace {
+
+rules::RuleSet two_rules() {
+  auto parsed = rules::parse_rules_yaml(R"(rules:
+  - id: test.specific
+    name: Specific
+    kind: access_token
+    provider: test
+    confidence: high
+    pattern: '(tok_[a-z0-9]{20})'
+  - id: generic.test
+    name: Generic
+    kind: access_token
+    provider: generic
+    confidence: low
+    pattern: '=(tok_[a-z0-9]{20})'
+)",
+                                        "test.yaml");
+  EXPECT_TRUE(parsed.has_value()) << (parsed ? "" : parsed.error().to_string());
+  rules::RuleSet set;
+  if (parsed) EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
+  return set;
+}
+
+std::string secret_number(std::size_t i) {
+  std::string digits = std::to_string(i);
+  return "tok_" + std::string(20 - digits.size(), 'a') + digits;
+}
+
+TEST(FindingCollector, ManyBlocksOfFindingsComeBackInOrderOncePerSecretAndLine) {
+  // 10,000 lines of one secret each (more than two chunks, and the index forgets finished
+  // lines twice), in blocks of 100 lines; each secret is matched by both rules, the less
+  // confident first: a duplicate on the same line, merged into the better rule's finding.
+  const rules::RuleSet rules = two_rules();
+  FindingCollector collector(rules, "big.log");
+  collector.keep_secrets(false);
+  constexpr std::size_t kLines = 10'000;
+  constexpr std::size_t kPerBlock = 100;
+  uint64_t base = 0;
+  std::size_t expected = 0;
+  for (std::size_t first = 0; first < kLines; first += kPerBlock) {
+    std::string block;
+    std::vector<engine::Match> matches;
+    for (std::size_t i = first; i < first + kPerBlock; ++i) {
+      const std::string secret = secret_number(i);
+      const uint64_t at = block.size() + 2;  // after "k="
+      block += "k=" + secret + "\n";
+      matches.push_back({1, at + secret.size(), at, at + secret.size(), {}});  // generic first
+      matches.push_back({0, at + secret.size(), at, at + secret.size(), {}});
+      ++expected;
+    }
+    collector.add_block(block, base, base + block.size(), matches);
+    base += block.size();
+  }
+  EXPECT_EQ(collector.duplicates_merged(), kLines);
+  const std::vector<Finding> findings = collector.take();
+  ASSERT_EQ(findings.size(), expected);
+  for (std::size_t i = 0; i < findings.size(); ++i) {
+    ASSERT_EQ(findings[i].line, i + 1) << "finding " << i;
+    ASSERT_EQ(findings[i].column, 3U);
+    ASSERT_EQ(findings[i].rule_id, "test.specific") << "the more confident rule wins, line " << i + 1;
+    if (i > 0) ASSERT_LT(findings[i - 1].offset, findings[i].offset);
+  }
+  EXPECT_TRUE(collector.take().empty()) << "take() hands everything over once";
+}
+
+TEST(FindingCollector, ADuplicateOnALineSpanningTwoBlocksIsStillMerged) {
+  // The line that a block boundary cuts is the one line the index must still remember
+  // after the earlier lines are forgotten.
+  const rules::RuleSet rules = two_rules();
+  FindingCollector collector(rules, "cut.log");
+  collector.keep_secrets(false);
+  std::string text;
+  for (std::size_t i = 0; i < 5000; ++i) text += "k=" + secret_number(i) + "\n";
+  const std::string secret = secret_number(99'999);
+  const std::size_t line_start = text.size();
+  text += "a=" + secret + " b=" + secret + "\n";
+  const uint64_t a = line_start + 2;
+  const uint64_t b = a + secret.size() + 3;
+  const std::size_t cut = b - 2;  // between the two: the line's first secret is in the first block
+  std::vector<engine::Match> first;
+  for (std::size_t i = 0, at = 2; i < 5000; ++i, at += 27) first.push_back({0, at + 24, at, at + 24, {}});
+  first.push_back({0, a + 24, a, a + 24, {}});
+  collector.add_block(std::string_view(text).substr(0, cut), 0, cut, first);
+  std::vector<engine::Match> second = {{0, b - cut + 24, b - cut, b - cut + 24, {}}};
+  collector.add_block(std::string_view(text).substr(cut), cut, cut, second);
+  const std::vector<Finding> findings = collector.take();
+  ASSERT_EQ(findings.size(), 5001U);
+  EXPECT_EQ(findings.back().line, 5001U);
+  EXPECT_EQ(findings.back().column, 3U);
+  EXPECT_EQ(collector.duplicates_merged(), 1U);
+}
+
+}  // namespace
+}  // namespace tokensweep::report
