@@ -1,0 +1,113 @@
+// Issue #7: what the rules added since the first pack cost the engine. Compiles the
+// engine (Hyperscan + RE2 confirmation, as `tokensweep scan` uses it) for several rule
+// sets, scans one generated corpus with each in turn (A, B, C, A, B, C, ...: the machine
+// is shared, so slow spells hit every set alike), timed in thread CPU time, and prints
+// each set's median MB/s and its ratio to the first set. bench/rule_pack_cost.sh runs it.
+//
+//   rule_pack_cost [--shape log|source] [--mib N] [--rounds N] [--every BYTES] NAME=DIR|NAME=builtin ...
+#include <time.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "corpus.h"
+#include "engine/engine.h"
+#include "rules/loader.h"
+
+namespace {
+
+using namespace tokensweep;
+
+double thread_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+struct Set {
+  std::string name;
+  std::shared_ptr<const engine::Engine> engine;
+  std::vector<double> seconds;
+  std::size_t matches = 0;
+};
+
+[[noreturn]] void usage(const char* why) {
+  std::fprintf(stderr,
+               "rule_pack_cost: %s\nusage: rule_pack_cost [--shape log|source] [--mib N] [--rounds N] [--every BYTES] "
+               "NAME=DIR|NAME=builtin ...\n",
+               why);
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bench::Shape shape = bench::Shape::kSource;
+  std::size_t mib = 64;
+  int rounds = 9;
+  std::size_t every = 64 << 10;
+  std::vector<Set> sets;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    const auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(("missing value after " + arg).c_str());
+      return argv[++i];
+    };
+    if (arg == "--shape") {
+      const std::string v = value();
+      if (v != "log" && v != "source") usage("--shape is log or source");
+      shape = v == "log" ? bench::Shape::kLog : bench::Shape::kSource;
+    } else if (arg == "--mib") {
+      mib = std::strtoull(value().c_str(), nullptr, 10);
+    } else if (arg == "--rounds") {
+      rounds = std::atoi(value().c_str());
+    } else if (arg == "--every") {
+      every = std::strtoull(value().c_str(), nullptr, 10);
+    } else if (const auto eq = arg.find('='); eq != std::string::npos && eq > 0) {
+      const std::string where = arg.substr(eq + 1);
+      auto rules = where == "builtin" ? rules::load_rule_set(true, {}) : rules::load_rule_set(false, {where});
+      if (!rules) usage((where + ": " + rules.error().to_string()).c_str());
+      const std::size_t count = rules.value().size();
+      auto engine = engine::Engine::compile(std::move(rules).value());
+      if (!engine) usage((where + ": " + engine.error().to_string()).c_str());
+      sets.push_back({arg.substr(0, eq) + " (" + std::to_string(count) + " rules)", engine.value(), {}, 0});
+    } else {
+      usage(("unknown argument " + arg).c_str());
+    }
+  }
+  if (sets.empty() || mib == 0 || rounds < 1) usage("give at least one NAME=DIR, a size and a round count");
+
+  const std::string data = bench::make_corpus(shape, mib << 20, every);
+  constexpr std::size_t kBlock = 8U << 20;  // as the pipeline reads
+  std::vector<engine::Scanner> scanners;
+  for (const Set& s : sets) scanners.emplace_back(s.engine);
+  std::vector<engine::Match> matches;
+  for (int round = 0; round <= rounds; ++round) {  // round 0 warms up (RE2 programs, caches)
+    for (std::size_t k = 0; k < sets.size(); ++k) {
+      std::size_t found = 0;
+      const double start = thread_seconds();
+      for (std::size_t off = 0; off < data.size(); off += kBlock) {
+        matches.clear();
+        if (!scanners[k].scan(std::string_view(data).substr(off, kBlock), matches)) usage("scan failed");
+        found += matches.size();
+      }
+      const double took = thread_seconds() - start;
+      if (round > 0) sets[k].seconds.push_back(took);
+      sets[k].matches = found;
+    }
+  }
+  std::printf("%s corpus, %zu MiB, a token every ~%zu bytes; median of %d rounds, thread CPU time\n",
+              shape == bench::Shape::kLog ? "log" : "source", mib, every, rounds);
+  double first_mbps = 0;
+  for (Set& s : sets) {
+    std::sort(s.seconds.begin(), s.seconds.end());
+    const double mbps = static_cast<double>(data.size()) / s.seconds[s.seconds.size() / 2] / 1e6;
+    if (first_mbps == 0) first_mbps = mbps;
+    std::printf("%-34s %8.1f MB/s  x%.2f  (%zu matches)\n", s.name.c_str(), mbps, mbps / first_mbps, s.matches);
+  }
+  return 0;
+}
