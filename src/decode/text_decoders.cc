@@ -1,5 +1,6 @@
 #include "decode/text_decoders.h"
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdint>
@@ -244,11 +245,9 @@ bool html_unescape(std::string_view in, std::string& out) {
 
 // ECMA-48: CSI (ESC [ … final byte 0x40–0x7E), OSC (ESC ] … BEL or ESC \), and two-byte
 // escapes. A token split by a colour code comes out whole.
-bool ansi_strip(std::string_view in, std::string& out) {
-  const void* esc = std::memchr(in.data(), '\x1b', in.size());
-  const std::size_t first =
-      esc == nullptr ? std::string_view::npos : static_cast<std::size_t>(static_cast<const char*>(esc) - in.data());
-  if (!start_copy(in, first, out)) return false;
+// Appends `in` to `out` without its escape sequences, from `first`, an ESC byte (the
+// bytes before it are the caller's). True when a sequence was removed.
+bool ansi_strip_from(std::string_view in, std::size_t first, std::string& out) {
   bool changed = false;
   for (std::size_t i = first; i < in.size(); ++i) {
     i = copy_until(in, i, '\x1b', out);
@@ -279,6 +278,14 @@ bool ansi_strip(std::string_view in, std::string& out) {
     changed = true;
   }
   return changed;
+}
+
+bool ansi_strip(std::string_view in, std::string& out) {
+  const void* esc = std::memchr(in.data(), '\x1b', in.size());
+  const std::size_t first =
+      esc == nullptr ? std::string_view::npos : static_cast<std::size_t>(static_cast<const char*>(esc) - in.data());
+  if (!start_copy(in, first, out)) return false;
+  return ansi_strip_from(in, first, out);
 }
 
 constexpr std::array<bool, 256> make_base64_table() {
@@ -391,35 +398,41 @@ const std::vector<DecoderTrigger>& decoder_triggers() {
   return triggers;
 }
 
-bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& lines) {
+bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& line_starts) {
   out.clear();
-  lines.clear();
-  std::string decoded;
-  uint64_t line = 0;         // line number at `counted`
-  std::size_t counted = 0;   // newlines counted up to here
+  line_starts.clear();
   bool changed = false;
   for (std::size_t at = 0; at < in.size();) {
     const void* esc = std::memchr(in.data() + at, '\x1b', in.size() - at);
     if (esc == nullptr) break;
     const auto pos = static_cast<std::size_t>(static_cast<const char*>(esc) - in.data());
-    const std::size_t prev = pos == 0 ? std::string_view::npos : in.rfind('\n', pos - 1);
-    const std::size_t begin = prev == std::string_view::npos ? 0 : prev + 1;
-    const std::size_t nl = in.find('\n', pos);
-    const std::size_t end = nl == std::string_view::npos ? in.size() : nl;
-    line += count_newlines(in.data() + counted, begin - counted);
-    counted = begin;
-    const std::string_view text = in.substr(begin, end - begin);
-    if (decode_text(TextDecoder::kAnsi, text, decoded)) {
-      out += decoded;
-      changed = true;
-    } else {
-      out += text;
-    }
+    // The line's start: after the last newline before the escape, looked for no further
+    // back than where the previous line taken ended.
+    const void* prev = pos > at ? ::memrchr(in.data() + at, '\n', pos - at) : nullptr;
+    const std::size_t begin = prev != nullptr ? static_cast<std::size_t>(static_cast<const char*>(prev) - in.data()) + 1 : at;
+    const void* nl = std::memchr(in.data() + pos, '\n', in.size() - pos);
+    const std::size_t end = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - in.data()) : in.size();
+    out.append(in.data() + begin, pos - begin);
+    changed |= ansi_strip_from(in.substr(0, end), pos, out);
     out += '\n';
-    lines.push_back(line);
+    line_starts.push_back(begin);
     at = end + 1;
   }
   return changed;
+}
+
+void offsets_to_lines(std::string_view in, std::vector<uint64_t>& offsets) {
+  std::vector<std::size_t> order(offsets.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return offsets[a] < offsets[b]; });
+  uint64_t line = 0;
+  std::size_t counted = 0;
+  for (const std::size_t i : order) {
+    const auto to = static_cast<std::size_t>(std::min<uint64_t>(offsets[i], in.size()));
+    line += count_newlines(in.data() + counted, to - counted);
+    counted = to;
+    offsets[i] = line;
+  }
 }
 
 const char* decoder_name(TextDecoder decoder) {

@@ -29,10 +29,16 @@ const char* decoder_name(TextDecoder decoder);
 bool decode_text(TextDecoder decoder, std::string_view in, std::string& out);
 
 // The ANSI decoding of only the lines of `in` that hold an escape byte, each followed by
-// '\n', into `out`; `lines` receives each one's 0-based line number in `in`. Lines without
-// one decode to themselves, and the caller scanned them already: a CI log with a colour
-// code on one line in six is rescanned a sixth, not whole. False when no line changed.
-bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& lines);
+// '\n', into `out`; `line_starts` receives where each one starts in `in` (offsets_to_lines
+// turns the few that hold a finding into line numbers: counting every line would cost more
+// than the decoding). Lines without one decode to themselves, and the caller scanned them
+// already: a CI log with a colour code on one line in six is rescanned a sixth, not whole.
+// False when no line changed.
+bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& line_starts);
+
+// Replaces each byte offset in `offsets` (in any order) by the 0-based number of the line
+// of `in` it is on, in one pass over `in` up to the largest.
+void offsets_to_lines(std::string_view in, std::vector<uint64_t>& offsets);
 
 // What each decoder looks for, as Hyperscan patterns compiled beside the rules (see
 // engine::Trigger): a buffer is decoded only when the one scan it gets anyway has seen the

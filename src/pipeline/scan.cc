@@ -49,7 +49,7 @@ struct Worker {
   std::vector<std::unique_ptr<source::BlockReader>> readers;  // one per archive nesting level
   std::vector<engine::Match> matches;
   std::vector<std::string> decoded;  // one buffer per text-decoding depth
-  std::vector<std::vector<uint64_t>> line_maps;  // per depth: a view's lines in its text
+  std::vector<std::vector<uint64_t>> line_maps;  // per depth: where a view's lines start in its text
   WorkerResult result;
   ScanProgress* progress;  // optional live counters
   ImageScan* image = nullptr;  // the innermost archive being scanned, watched for an image
@@ -134,10 +134,16 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
       for (const auto& fp : collector.suppressed_fingerprints()) st.decoded_suppressed.push_back(fp);
     }
     scan_decodings(w, st, buf, gate(w.scanner), view_line, chain, depth + 1);
-    if (only_changed_lines) {
+    if (only_changed_lines && found_before < st.decoded_findings.size()) {
+      // A view line's start in `text`, then its line number there: counted only now, for
+      // the few lines that hold a finding.
+      std::vector<uint64_t> at;
       for (std::size_t i = found_before; i < st.decoded_findings.size(); ++i) {
-        uint64_t& line = st.decoded_findings[i].line;
-        line = first_line + lines[std::min<uint64_t>(line - 1, lines.size() - 1)];
+        at.push_back(lines[std::min<uint64_t>(st.decoded_findings[i].line - 1, lines.size() - 1)]);
+      }
+      decode::offsets_to_lines(text, at);
+      for (std::size_t i = found_before; i < st.decoded_findings.size(); ++i) {
+        st.decoded_findings[i].line = first_line + at[i - found_before];
       }
     }
     chain.pop_back();

@@ -113,17 +113,30 @@ TEST(Base64, FindsRunsAtEveryAlignment) {
 namespace tokensweep::decode {
 namespace {
 
-TEST(AnsiLines, DecodesOnlyTheLinesWithAnEscapeAndSaysWhichTheyWere) {
+TEST(AnsiLines, DecodesOnlyTheLinesWithAnEscapeAndSaysWhereTheyStart) {
   std::string out;
-  std::vector<uint64_t> lines;
+  std::vector<uint64_t> starts;
   const std::string in = "plain\n\x1b[1mbold\x1b[0m\nplain\nplain\nx\x1b[32my\nlast\x1b[0m";
-  ASSERT_TRUE(decode_ansi_lines(in, out, lines));
+  ASSERT_TRUE(decode_ansi_lines(in, out, starts));
   EXPECT_EQ(out, "bold\nxy\nlast\n");
-  EXPECT_EQ(lines, (std::vector<uint64_t>{1, 4, 5}));
-  EXPECT_FALSE(decode_ansi_lines("no escapes\nat all\n", out, lines));
-  EXPECT_TRUE(lines.empty());
-  ASSERT_TRUE(decode_ansi_lines("\x1b[0mfirst\n", out, lines));  // an escape at the very start
-  EXPECT_EQ(lines, std::vector<uint64_t>{0});
+  EXPECT_EQ(starts, (std::vector<uint64_t>{6, 31, 39}));
+  offsets_to_lines(in, starts);
+  EXPECT_EQ(starts, (std::vector<uint64_t>{1, 4, 5}));
+  EXPECT_FALSE(decode_ansi_lines("no escapes\nat all\n", out, starts));
+  EXPECT_TRUE(starts.empty());
+  ASSERT_TRUE(decode_ansi_lines("\x1b[0mfirst\n", out, starts));  // an escape at the very start
+  EXPECT_EQ(starts, std::vector<uint64_t>{0});
+  // Two escapes on one line, and a line whose ESC starts no sequence (kept as it is).
+  ASSERT_TRUE(decode_ansi_lines("a\x1b[1mb\x1b[0mc\nd\x1b\n\x1b[2me", out, starts));
+  EXPECT_EQ(out, "abc\nd\x1b\ne\n");
+  EXPECT_EQ(starts, (std::vector<uint64_t>{0, 12, 15}));
+}
+
+TEST(AnsiLines, OffsetsToLinesTakesThemInAnyOrder) {
+  const std::string in = "a\nbb\n\nccc\n";
+  std::vector<uint64_t> offsets = {9, 0, 3, 6, 2, 100};
+  offsets_to_lines(in, offsets);
+  EXPECT_EQ(offsets, (std::vector<uint64_t>{3, 0, 1, 3, 1, 4}));
 }
 
 }  // namespace
