@@ -20,11 +20,12 @@ std::array<unsigned char, 32> sha256(std::string_view data) {
 
 std::string hex_encode(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 0xf];
+  std::string out(bytes.size() * 2, '\0');
+  char* to = out.data();
+  for (const char b : bytes) {
+    const auto c = static_cast<unsigned char>(b);
+    *to++ = kHex[c >> 4];
+    *to++ = kHex[c & 0xf];
   }
   return out;
 }

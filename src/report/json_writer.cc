@@ -1,5 +1,6 @@
 #include "report/json_writer.h"
 
+#include <array>
 #include <charconv>
 #include <cstdint>
 
@@ -10,6 +11,16 @@
 namespace tokensweep::report {
 namespace {
 
+// Bytes that a JSON string cannot hold as they are ('"', '\\', controls) or that start a
+// multi-byte sequence to check: the rest, nearly every byte of a path or a rule id, is
+// passed over with one table lookup.
+constexpr std::array<bool, 256> kNeedsALook = [] {
+  std::array<bool, 256> look{};
+  for (int c = 0; c < 0x20; ++c) look[static_cast<std::size_t>(c)] = true;
+  for (int c = 0x80; c < 0x100; ++c) look[static_cast<std::size_t>(c)] = true;
+  look['"'] = look['\\'] = true;
+  return look;
+}();
 
 // True when `s` is written as it is between quotes: valid UTF-8 with no '"', '\\' or
 // control character (DEL and C1 controls are not escaped by JSON or by nlohmann).
@@ -17,11 +28,11 @@ bool verbatim(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (c < 0x20 || c == '"' || c == '\\') return false;
+    if (!kNeedsALook[c]) {
       ++i;
       continue;
     }
+    if (c < 0x80) return false;
     const std::size_t n = utf8_sequence_length(s.substr(i));
     if (n == 0) return false;
     i += n;
