@@ -141,6 +141,27 @@ TEST(Engine, WideRuleFindsEachOfTwoTokensOnOneLine) {
   EXPECT_TRUE(found[1].secret == b);
 }
 
+TEST(Engine, LargeCountedRepeatsKeepTheirBoundsThoughHyperscanSeesThemRelaxed) {
+  // Hyperscan compiles {10,100} as {10,}: a run too long for the rule is a hit there, and
+  // RE2's exact pattern must turn it down; the window is still the exact pattern's.
+  const auto engine = compile_ok(one_rule("k=([a-z]{10,100})(?:[^a-z]|$)"));
+  EXPECT_EQ(engine->max_width(0), 103U);
+  const auto letters = [](std::size_t n) {  // not one repeated letter: that is a placeholder
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s += static_cast<char>('a' + (i * 7) % 26);
+    return s;
+  };
+  const std::string fits = letters(100);
+  auto found = scan_all(engine, "a k=" + fits + " b");
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].secret, fits);
+  EXPECT_TRUE(scan_all(engine, "a k=" + letters(101) + " b").empty());
+  EXPECT_TRUE(scan_all(engine, "a k=" + letters(5000) + "\n").empty());
+  found = scan_all(engine, "k=" + letters(9) + " k=" + fits + "\n");
+  ASSERT_EQ(found.size(), 1U);
+  EXPECT_EQ(found[0].secret, fits);
+}
+
 TEST(Engine, AdjacentTokensAreEachFound) {
   const auto engine = compile_ok(kGithubRules);
   const auto a = checksummed_token("gho_", 20);
