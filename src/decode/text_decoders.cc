@@ -421,6 +421,39 @@ bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64
   return changed;
 }
 
+bool decode_changed_lines(TextDecoder decoder, std::string_view in, std::string& out) {
+  char marker = 0;  // every encoded line holds this byte
+  switch (decoder) {
+    case TextDecoder::kJsonUnescape: marker = '\\'; break;
+    case TextDecoder::kPercent: marker = '%'; break;
+    case TextDecoder::kHtmlEntities: marker = '&'; break;
+    case TextDecoder::kAnsi:
+    case TextDecoder::kBase64: return false;
+  }
+  out.clear();
+  thread_local std::string line_out;
+  bool changed = false;
+  std::size_t done = 0;  // `in` is represented in `out` up to here
+  for (std::size_t at = 0; at < in.size();) {
+    const void* hit = std::memchr(in.data() + at, marker, in.size() - at);
+    if (hit == nullptr) break;
+    const auto pos = static_cast<std::size_t>(static_cast<const char*>(hit) - in.data());
+    const void* prev = pos > done ? ::memrchr(in.data() + done, '\n', pos - done) : nullptr;
+    const std::size_t begin = prev != nullptr ? static_cast<std::size_t>(static_cast<const char*>(prev) - in.data()) + 1 : done;
+    const void* nl = std::memchr(in.data() + pos, '\n', in.size() - pos);
+    const std::size_t end = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - in.data()) : in.size();
+    out.append(count_newlines(in.data() + done, begin - done), '\n');  // the lines before: empty
+    if (decode_text(decoder, in.substr(begin, end - begin), line_out)) {
+      out += line_out;
+      changed = true;
+    }
+    done = end;
+    at = end + 1;
+  }
+  out.append(count_newlines(in.data() + done, in.size() - done), '\n');
+  return changed;
+}
+
 void offsets_to_lines(std::string_view in, std::vector<uint64_t>& offsets) {
   std::vector<std::size_t> order(offsets.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;

@@ -36,6 +36,15 @@ bool decode_text(TextDecoder decoder, std::string_view in, std::string& out);
 // False when no line changed.
 bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& line_starts);
 
+// For the decoders whose encodings stay inside a line (JSON escapes, percent-encoding, HTML
+// entities; not ANSI, handled above, nor base64): `in` decoded line by line into `out`,
+// where a line that the decoding leaves as it is (most: no '\\', '%' or '&') becomes an
+// empty line. The scan of `out` then reads only what decoding changed — the caller scanned
+// `in` already — and its line numbers count the lines of `in` and those a changed line's
+// escapes decode to ("\n"): every line keeps its '\n'. False, with no use for `out`, when
+// no line changed or `decoder` is not one of these.
+bool decode_changed_lines(TextDecoder decoder, std::string_view in, std::string& out);
+
 // Replaces each byte offset in `offsets` (in any order) by the 0-based number of the line
 // of `in` it is on, in one pass over `in` up to the largest.
 void offsets_to_lines(std::string_view in, std::vector<uint64_t>& offsets);

@@ -115,7 +115,14 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
     // its findings' lines are mapped back through `lines`.
     std::vector<uint64_t>& lines = w.line_maps[depth];
     const bool only_changed_lines = d == decode::TextDecoder::kAnsi;
-    if (only_changed_lines ? !decode::decode_ansi_lines(text, buf, lines) : !decode::decode_text(d, text, buf)) continue;
+    // JSON escapes, %XX and entities stay inside their line: the view keeps only the lines
+    // they change, the others empty (so line numbers still count every line).
+    const bool line_local = d != decode::TextDecoder::kAnsi && d != decode::TextDecoder::kBase64;
+    if (only_changed_lines ? !decode::decode_ansi_lines(text, buf, lines)
+        : line_local       ? !decode::decode_changed_lines(d, text, buf)
+                           : !decode::decode_text(d, text, buf)) {
+      continue;
+    }
     const uint64_t view_line = only_changed_lines ? 1 : first_line;
     if (buf.size() > st.decode_budget) {
       st.decode_budget_hit = true;

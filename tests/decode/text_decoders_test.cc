@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "common/base64.h"
 
 namespace tokensweep::decode {
@@ -130,6 +132,24 @@ TEST(AnsiLines, DecodesOnlyTheLinesWithAnEscapeAndSaysWhereTheyStart) {
   ASSERT_TRUE(decode_ansi_lines("a\x1b[1mb\x1b[0mc\nd\x1b\n\x1b[2me", out, starts));
   EXPECT_EQ(out, "abc\nd\x1b\ne\n");
   EXPECT_EQ(starts, (std::vector<uint64_t>{0, 12, 15}));
+}
+
+TEST(ChangedLines, KeepOnlyWhatDecodingChangedAndEveryLineBreak) {
+  std::string out;
+  // Line 2 has an escape that hides nothing ("\n" alone), line 3 one that does, line 5 a
+  // "\n" that the decoding turns into a line break of its own.
+  const std::string in = "plain\nsay \\n\nk=\\\"v\\/w\\\"\nplain\na\\u0041\\nb\nlast";
+  ASSERT_TRUE(decode_changed_lines(TextDecoder::kJsonUnescape, in, out));
+  EXPECT_EQ(out, "\n\nk=\"v/w\"\n\naA\nb\n");
+  // Every line keeps its break, and a changed line adds the ones its escapes decode to: a
+  // finding's line number counts the lines of `in` and of what decoding made of them.
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 5 + 1);
+  EXPECT_FALSE(decode_changed_lines(TextDecoder::kJsonUnescape, "no escapes\nhere\n", out));
+  ASSERT_TRUE(decode_changed_lines(TextDecoder::kPercent, "50% done\nq=a%2Fb\n", out));
+  EXPECT_EQ(out, "\nq=a/b\n");  // a changed line is decoded whole
+  ASSERT_TRUE(decode_changed_lines(TextDecoder::kHtmlEntities, "x\ny &amp; z", out));
+  EXPECT_EQ(out, "\ny & z");
+  EXPECT_FALSE(decode_changed_lines(TextDecoder::kBase64, "aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ=", out));
 }
 
 TEST(AnsiLines, OffsetsToLinesTakesThemInAnyOrder) {
