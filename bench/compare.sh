@@ -2,7 +2,7 @@
 # Whole-process comparison, single-threaded, on one generated corpus:
 #   tokensweep scan | bare Hyperscan with the same patterns (the ceiling) |
 #   ripgrep with the same patterns as one alternation | cat (the read floor)
-# Usage: bench/compare.sh [SIZE_BYTES=1073741824] [log|source]
+# Usage: bench/compare.sh [SIZE_BYTES=1073741824] [log|source|jsonl]
 # Builds what it needs; installs ripgrep with apt-get if it is missing. Not part of the tests.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

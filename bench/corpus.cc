@@ -58,7 +58,39 @@ void source_line(std::mt19937& rng, std::string& out) {
   }
 }
 
+// One message of a chat or ticket export as JSON Lines (Slack-like keys). Its text is a
+// JSON string, so a planted token's quotes arrive escaped (\") and its slashes as \/, as
+// exporters write them.
+void jsonl_line(std::mt19937& rng, std::string& out, const std::string& planted = "") {
+  out += "{\"type\":\"message\",\"ts\":\"17642" + std::to_string(10000 + rng() % 90000) + "." +
+         std::to_string(100000 + rng() % 900000) + "\",\"channel\":\"C" + base62(rng, 8) + "\",\"user\":\"U" +
+         base62(rng, 8) + "\",\"text\":\"";
+  if (planted.empty()) {
+    const int words = 5 + static_cast<int>(rng() % 12);
+    for (int i = 0; i < words; ++i) {
+      if (i > 0) out += ' ';
+      out += kWords[rng() % kWords.size()];
+    }
+    if (rng() % 3 == 0) out += " see https:\\/\\/ci.example.com\\/builds\\/" + std::to_string(rng() % 100000);
+  } else {
+    out += "here you go: ";
+    for (const char c : planted) {
+      if (c == '"' || c == '\\' || c == '/') out += '\\';
+      out += c;
+    }
+  }
+  out += "\",\"reply_count\":" + std::to_string(rng() % 5) + "}\n";
+}
+
 }  // namespace
+
+bool parse_shape(const std::string& name, Shape& shape) {
+  if (name == "log") shape = Shape::kLog;
+  else if (name == "source") shape = Shape::kSource;
+  else if (name == "jsonl") shape = Shape::kJsonl;
+  else return false;
+  return true;
+}
 
 std::string make_corpus(Shape shape, std::size_t bytes, std::size_t token_every, uint32_t seed) {
   std::mt19937 rng(seed);
@@ -67,10 +99,14 @@ std::string make_corpus(Shape shape, std::size_t bytes, std::size_t token_every,
   std::size_t next_token = token_every ? token_every / 2 + rng() % token_every : SIZE_MAX;
   while (out.size() < bytes) {
     if (out.size() >= next_token) {
-      out += token(rng) + "\n";
+      if (shape == Shape::kJsonl) jsonl_line(rng, out, token(rng)); else out += token(rng) + "\n";
       next_token = out.size() + token_every / 2 + rng() % token_every;
     }
-    if (shape == Shape::kLog) log_line(rng, out); else source_line(rng, out);
+    switch (shape) {
+      case Shape::kLog: log_line(rng, out); break;
+      case Shape::kSource: source_line(rng, out); break;
+      case Shape::kJsonl: jsonl_line(rng, out); break;
+    }
   }
   return out;
 }

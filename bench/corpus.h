@@ -1,5 +1,6 @@
-// A deterministic generated corpus for the benchmarks: log-like and source-like text
-// with sparse planted tokens (invented at run time, valid checksums).
+// A deterministic generated corpus for the benchmarks: log-like, source-like and JSON-lines
+// (chat/ticket export) text with sparse planted tokens (invented at run time, valid
+// checksums).
 #pragma once
 
 #include <cstddef>
@@ -8,7 +9,10 @@
 
 namespace tokensweep::bench {
 
-enum class Shape { kLog, kSource };
+enum class Shape { kLog, kSource, kJsonl };
+
+// "log", "source", "jsonl"; false for anything else.
+bool parse_shape(const std::string& name, Shape& shape);
 
 // About `bytes` bytes of `shape`, with one planted token per `token_every` bytes on average
 // (0: none). The same arguments always give the same bytes.

@@ -117,6 +117,8 @@ BENCHMARK_CAPTURE(BM_Engine, log_sparse, Shape::kLog, 64 << 10)->Unit(benchmark:
 BENCHMARK_CAPTURE(BM_Engine, log_sparse_with_triggers, Shape::kLog, 64 << 10, true)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_HyperscanBare, source_sparse, Shape::kSource, 64 << 10)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Engine, source_sparse, Shape::kSource, 64 << 10)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_HyperscanBare, jsonl_sparse, Shape::kJsonl, 64 << 10)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Engine, jsonl_sparse, Shape::kJsonl, 64 << 10)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_HyperscanBare, log_dense, Shape::kLog, 100)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Engine, log_dense, Shape::kLog, 100)->Unit(benchmark::kMillisecond);
 

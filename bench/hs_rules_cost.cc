@@ -1,7 +1,7 @@
 // What rules cost Hyperscan: compiles subsets of the rules' patterns (with the engine's
 // flags, as bench/hs_bare.cc does) and times a bare scan of one generated corpus.
 //
-//   hs_rules_cost [--rules PATH]... [--no-builtin] [--shape source|log] [--mib N] [--reps N] MODE
+//   hs_rules_cost [--rules PATH]... [--no-builtin] [--shape source|log|jsonl] [--mib N] [--reps N] MODE
 //     total              the whole set
 //     alone              each rule on its own, slowest first (Hyperscan may pick a DFA for a
 //                        lone pattern that it would not use in the whole set: a hint only)
@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
     else args.push_back(a);
   }
   if (mode.empty()) {
-    std::fprintf(stderr, "usage: hs_rules_cost [--rules PATH]... [--no-builtin] [--shape source|log] [--mib N] "
+    std::fprintf(stderr, "usage: hs_rules_cost [--rules PATH]... [--no-builtin] [--shape source|log|jsonl] [--mib N] "
                          "[--reps N] total|alone|without-file|without-each ID...|without ID...|only ID...\n");
     return 2;
   }
@@ -174,8 +174,12 @@ int main(int argc, char** argv) {
   std::vector<bool> prefiltered;
   for (std::size_t i = 0; i < all.size(); ++i) prefiltered.push_back(engine.value()->is_prefiltered(i));
 
-  const std::string data = tokensweep::bench::make_corpus(
-      shape == "log" ? tokensweep::bench::Shape::kLog : tokensweep::bench::Shape::kSource, mib << 20, 64 << 10);
+  tokensweep::bench::Shape corpus_shape{};
+  if (!tokensweep::bench::parse_shape(shape, corpus_shape)) {
+    std::fprintf(stderr, "hs_rules_cost: unknown --shape '%s' (source, log or jsonl)\n", shape.c_str());
+    return 2;
+  }
+  const std::string data = tokensweep::bench::make_corpus(corpus_shape, mib << 20, 64 << 10);
   const double gb = static_cast<double>(data.size()) / 1e9;
   std::vector<Rule> padding;
   if (mode == "probe" || pad_given) {

@@ -4,7 +4,7 @@
 // is shared, so slow spells hit every set alike), timed in thread CPU time, and prints
 // each set's median MB/s and its ratio to the first set. bench/rule_pack_cost.sh runs it.
 //
-//   rule_pack_cost [--shape log|source] [--mib N] [--rounds N] [--every BYTES] NAME=DIR|NAME=builtin ...
+//   rule_pack_cost [--shape log|source|jsonl] [--mib N] [--rounds N] [--every BYTES] NAME=DIR|NAME=builtin ...
 #include <time.h>
 
 #include <algorithm>
@@ -37,7 +37,7 @@ struct Set {
 
 [[noreturn]] void usage(const char* why) {
   std::fprintf(stderr,
-               "rule_pack_cost: %s\nusage: rule_pack_cost [--shape log|source] [--mib N] [--rounds N] [--every BYTES] "
+               "rule_pack_cost: %s\nusage: rule_pack_cost [--shape log|source|jsonl] [--mib N] [--rounds N] [--every BYTES] "
                "NAME=DIR|NAME=builtin ...\n",
                why);
   std::exit(2);
@@ -57,16 +57,22 @@ int main(int argc, char** argv) {
       if (i + 1 >= argc) usage(("missing value after " + arg).c_str());
       return argv[++i];
     };
+    const auto number = [&]() -> std::size_t {
+      const std::string v = value();
+      char* end = nullptr;
+      const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+      if (v.empty() || v[0] < '0' || v[0] > '9' || *end != '\0') usage((arg + " '" + v + "' is not a number").c_str());
+      return static_cast<std::size_t>(n);
+    };
     if (arg == "--shape") {
       const std::string v = value();
-      if (v != "log" && v != "source") usage("--shape is log or source");
-      shape = v == "log" ? bench::Shape::kLog : bench::Shape::kSource;
+      if (!bench::parse_shape(v, shape)) usage(("unknown --shape '" + v + "' (log, source or jsonl)").c_str());
     } else if (arg == "--mib") {
-      mib = std::strtoull(value().c_str(), nullptr, 10);
+      mib = number();
     } else if (arg == "--rounds") {
-      rounds = std::atoi(value().c_str());
+      rounds = static_cast<int>(std::min<std::size_t>(number(), 1000));
     } else if (arg == "--every") {
-      every = std::strtoull(value().c_str(), nullptr, 10);
+      every = number();
     } else if (const auto eq = arg.find('='); eq != std::string::npos && eq > 0) {
       const std::string where = arg.substr(eq + 1);
       auto rules = where == "builtin" ? rules::load_rule_set(true, {}) : rules::load_rule_set(false, {where});
@@ -101,7 +107,7 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("%s corpus, %zu MiB, a token every ~%zu bytes; median of %d rounds, thread CPU time\n",
-              shape == bench::Shape::kLog ? "log" : "source", mib, every, rounds);
+              shape == bench::Shape::kLog ? "log" : shape == bench::Shape::kSource ? "source" : "jsonl", mib, every, rounds);
   double first_mbps = 0;
   for (Set& s : sets) {
     std::sort(s.seconds.begin(), s.seconds.end());

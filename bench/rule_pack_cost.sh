@@ -2,7 +2,7 @@
 # What the rules added since the first pack cost the engine (issue #7: "within 15% of the
 # first pack"). Takes the first pack of rules (67, as they were at commit 5a5cf82) from this
 # clone's history, and the same 67 rules as they are today (several were made cheaper
-# since), and runs build/bench/rule_pack_cost on both shapes of corpus: the three sets
+# since), and runs build/bench/rule_pack_cost on the three shapes of corpus: the three sets
 # scanned in turn, ROUNDS times, median MB/s in thread CPU time, ratios to the first pack.
 #
 #   bash bench/rule_pack_cost.sh [ROUNDS=9] [MIB=64]
@@ -24,7 +24,7 @@ today = [r for f in sorted(glob.glob(sys.argv[2] + "/*.yaml")) for r in (yaml.sa
 yaml.safe_dump({"rules": today}, open(sys.argv[3], "w"), sort_keys=False, allow_unicode=True)
 PY
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-for shape in log source; do
+for shape in log source jsonl; do
   "$root/build/bench/rule_pack_cost" --shape "$shape" --mib "$mib" --rounds "$rounds" \
     "first-pack=$work/rules" "first-pack-today=$work/today" full=builtin
 done
