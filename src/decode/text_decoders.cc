@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "common/base64.h"
 #include "common/newlines.h"
@@ -398,6 +399,20 @@ const std::vector<DecoderTrigger>& decoder_triggers() {
   return triggers;
 }
 
+namespace {
+
+// The line of `in` holding `pos`: [begin, end), `end` at its '\n' or the end of `in`. Its
+// start is looked for back to `from` only (where an earlier line ended), else is `from`.
+std::pair<std::size_t, std::size_t> line_around(std::string_view in, std::size_t from, std::size_t pos) {
+  const void* prev = pos > from ? ::memrchr(in.data() + from, '\n', pos - from) : nullptr;
+  const std::size_t begin = prev != nullptr ? static_cast<std::size_t>(static_cast<const char*>(prev) - in.data()) + 1 : from;
+  const void* nl = std::memchr(in.data() + pos, '\n', in.size() - pos);
+  const std::size_t end = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - in.data()) : in.size();
+  return {begin, end};
+}
+
+}  // namespace
+
 bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& line_starts) {
   out.clear();
   line_starts.clear();
@@ -406,12 +421,7 @@ bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64
     const void* esc = std::memchr(in.data() + at, '\x1b', in.size() - at);
     if (esc == nullptr) break;
     const auto pos = static_cast<std::size_t>(static_cast<const char*>(esc) - in.data());
-    // The line's start: after the last newline before the escape, looked for no further
-    // back than where the previous line taken ended.
-    const void* prev = pos > at ? ::memrchr(in.data() + at, '\n', pos - at) : nullptr;
-    const std::size_t begin = prev != nullptr ? static_cast<std::size_t>(static_cast<const char*>(prev) - in.data()) + 1 : at;
-    const void* nl = std::memchr(in.data() + pos, '\n', in.size() - pos);
-    const std::size_t end = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - in.data()) : in.size();
+    const auto [begin, end] = line_around(in, at, pos);
     out.append(in.data() + begin, pos - begin);
     changed |= ansi_strip_from(in.substr(0, end), pos, out);
     out += '\n';
@@ -438,10 +448,7 @@ bool decode_changed_lines(TextDecoder decoder, std::string_view in, std::string&
     const void* hit = std::memchr(in.data() + at, marker, in.size() - at);
     if (hit == nullptr) break;
     const auto pos = static_cast<std::size_t>(static_cast<const char*>(hit) - in.data());
-    const void* prev = pos > done ? ::memrchr(in.data() + done, '\n', pos - done) : nullptr;
-    const std::size_t begin = prev != nullptr ? static_cast<std::size_t>(static_cast<const char*>(prev) - in.data()) + 1 : done;
-    const void* nl = std::memchr(in.data() + pos, '\n', in.size() - pos);
-    const std::size_t end = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - in.data()) : in.size();
+    const auto [begin, end] = line_around(in, done, pos);
     out.append(count_newlines(in.data() + done, begin - done), '\n');  // the lines before: empty
     if (decode_text(decoder, in.substr(begin, end - begin), line_out)) {
       out += line_out;
