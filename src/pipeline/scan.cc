@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -641,7 +644,7 @@ bool plan_segments(const source::Input& input, std::size_t index, const ScanOpti
 // offsets from it, columns on a segment's first line from its line's real start; and a
 // secret found in a decoded view of the bytes two segments share is one finding (as
 // within one stream, a decoded route only adds a secret the raw bytes did not show).
-void join_segments(const std::vector<Segment>& segments, std::vector<WorkerResult>& results) {
+void join_segments(const std::deque<Segment>& segments, std::vector<WorkerResult>& results) {
   std::vector<std::vector<char>> drop(results.size());
   for (std::size_t w = 0; w < results.size(); ++w) drop[w].assign(results[w].findings.size(), 0);
   for (std::size_t k = 0; k < segments.size();) {
@@ -692,47 +695,91 @@ void join_segments(const std::vector<Segment>& segments, std::vector<WorkerResul
 report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const ScanOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   report::Report report;
-  std::vector<source::Input> inputs;
-  source::WalkStats walk_stats;
-  source::collect_inputs(options.paths, options.walk, inputs, report.diagnostics, &walk_stats);
-  inputs.insert(inputs.end(), options.inputs.begin(), options.inputs.end());
-  report.summary.paths_allowlisted = walk_stats.excluded;
-
-  const unsigned requested = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
+  const unsigned threads = options.threads != 0 ? options.threads : std::max(1U, std::thread::hardware_concurrency());
   const std::size_t overlap = 2 * engine->max_window();
   const std::size_t block_size = std::max(options.block_size, 4 * overlap + 4096);
 
   // The work: each input, except that a big plain file is cut into segments that any
   // worker may take, so that two cores share one huge log as well as many small files.
-  std::vector<Segment> segments;
-  std::vector<std::pair<std::size_t, std::ptrdiff_t>> items;  // input, segment (-1: whole)
-  for (std::size_t i = 0; i < inputs.size(); ++i) {
-    if (!plan_segments(inputs[i], i, options, requested, engine->max_window(), segments)) items.emplace_back(i, -1);
-  }
-  for (std::size_t k = 0; k < segments.size(); ++k) items.emplace_back(segments[k].input, static_cast<std::ptrdiff_t>(k));
-  const auto threads = static_cast<unsigned>(std::min<std::size_t>(requested, std::max<std::size_t>(1, items.size())));
+  // With several threads the workers start on the first inputs while this thread walks
+  // on (a tree of 100,000 files takes a good part of a second to list and stat). Deques:
+  // what a worker holds a reference to stays put while the walk appends; indexing and
+  // appending both take `mutex`.
+  std::deque<source::Input> inputs;
+  std::deque<Segment> segments;
+  std::deque<std::pair<std::size_t, std::ptrdiff_t>> items;  // input, segment (-1: whole)
+  std::size_t next = 0;                                       // the next item to hand out
+  bool walked = false;
+  std::mutex mutex;
+  std::condition_variable more;
+  const auto add = [&](source::Input input) {
+    std::vector<Segment> planned;  // may open the file and read its head: outside the lock
+    const bool split = plan_segments(input, 0, options, threads, engine->max_window(), planned);
+    {
+      const std::lock_guard lock(mutex);
+      const std::size_t index = inputs.size();
+      inputs.push_back(std::move(input));
+      if (!split) items.emplace_back(index, -1);
+      for (Segment& seg : planned) {
+        seg.input = index;
+        items.emplace_back(index, static_cast<std::ptrdiff_t>(segments.size()));
+        segments.push_back(seg);
+      }
+    }
+    more.notify_all();
+  };
 
-  std::atomic<std::size_t> next{0};
   std::vector<WorkerResult> results(threads);
   auto work = [&](unsigned w) {
     Worker worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode,
                   options.input_format, options.detect_formats, {}, {}, {}, {}, {}, options.progress};
     worker.keep_secrets = options.keep_secrets;
-    for (std::size_t i = next.fetch_add(1); i < items.size(); i = next.fetch_add(1)) {
-      const auto [input, segment] = items[i];
-      if (segment < 0) {
-        scan_input(inputs[input], worker);
+    for (;;) {
+      source::Input* input = nullptr;
+      Segment* segment = nullptr;
+      {
+        std::unique_lock lock(mutex);
+        more.wait(lock, [&] { return next < items.size() || walked; });
+        if (next == items.size()) break;
+        const auto [index, seg] = items[next++];
+        input = &inputs[index];
+        if (seg >= 0) segment = &segments[static_cast<std::size_t>(seg)];
+      }
+      if (segment == nullptr) {
+        scan_input(*input, worker);
       } else {
-        scan_segment(inputs[input], segments[static_cast<std::size_t>(segment)], worker, w);
+        scan_segment(*input, *segment, worker, w);
       }
     }
     results[w] = std::move(worker.result);
   };
+  const auto walk = [&] {
+    source::WalkStats walk_stats;
+    source::collect_inputs(options.paths, options.walk, add, report.diagnostics, &walk_stats);
+    for (const auto& input : options.inputs) add(input);
+    report.summary.paths_allowlisted = walk_stats.excluded;
+  };
+  const auto walk_done = [&] {
+    {
+      const std::lock_guard lock(mutex);
+      walked = true;
+    }
+    more.notify_all();
+  };
   if (threads == 1) {
+    walk();
+    walk_done();
     work(0);
   } else {
     std::vector<std::jthread> pool;
     for (unsigned w = 0; w < threads; ++w) pool.emplace_back(work, w);
+    try {
+      walk();
+    } catch (...) {
+      walk_done();  // the workers finish what was handed out and stop; the pool joins them
+      throw;
+    }
+    walk_done();
   }
   join_segments(segments, results);
 

@@ -23,15 +23,15 @@ std::string join(const std::string& dir, const std::string& name) {
 
 class Walker {
  public:
-  Walker(const WalkOptions& options, std::vector<Input>& inputs, std::vector<Diagnostic>& diags)
-      : options_(options), inputs_(inputs), diags_(diags) {}
+  Walker(const WalkOptions& options, const std::function<void(Input)>& emit, std::vector<Diagnostic>& diags)
+      : options_(options), emit_(emit), diags_(diags) {}
 
   uint64_t excluded() const { return excluded_; }
 
   void root(const std::string& path) {
     root_ = path;
     if (path == "-") {
-      inputs_.push_back({"<stdin>", "-", InputType::kStream, 0, {}, {}});
+      emit_({"<stdin>", "-", InputType::kStream, 0, {}, {}});
       return;
     }
     struct stat st {};
@@ -42,7 +42,7 @@ class Walker {
     }
     if (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
       // `scan <(cmd)` and `scan /dev/stdin` name streams on purpose: read them to EOF.
-      inputs_.push_back({path, path, InputType::kStream, 0, {}, {}});
+      emit_({path, path, InputType::kStream, 0, {}, {}});
       return;
     }
     if (!S_ISDIR(st.st_mode) && is_excluded(path)) return;
@@ -52,12 +52,12 @@ class Walker {
  private:
   void entry(const std::string& path, const struct stat& st, bool named) {
     if (S_ISREG(st.st_mode)) {
-      inputs_.push_back({path, path, InputType::kFile, static_cast<uint64_t>(st.st_size), {}, {}});
+      emit_({path, path, InputType::kFile, static_cast<uint64_t>(st.st_size), {}, {}});
     } else if (S_ISDIR(st.st_mode)) {
       // An OCI image layout is one input, scanned as one image (pipeline/image_scan.h).
       struct stat marker {};
       if (::stat(join(path, "oci-layout").c_str(), &marker) == 0 && S_ISREG(marker.st_mode)) {
-        inputs_.push_back({path, path, InputType::kImageLayout, 0, {}, {}});
+        emit_({path, path, InputType::kImageLayout, 0, {}, {}});
         return;
       }
       directory(path, st);
@@ -123,7 +123,7 @@ class Walker {
   }
 
   const WalkOptions& options_;
-  std::vector<Input>& inputs_;
+  const std::function<void(Input)>& emit_;
   std::vector<Diagnostic>& diags_;
   std::set<std::pair<dev_t, ino_t>> visited_;
   std::string root_;
@@ -133,10 +133,17 @@ class Walker {
 }  // namespace
 
 void collect_inputs(const std::vector<std::string>& roots, const WalkOptions& options,
-                    std::vector<Input>& inputs, std::vector<Diagnostic>& diagnostics, WalkStats* stats) {
-  Walker walker(options, inputs, diagnostics);
+                    const std::function<void(Input)>& emit, std::vector<Diagnostic>& diagnostics,
+                    WalkStats* stats) {
+  Walker walker(options, emit, diagnostics);
   for (const auto& root : roots) walker.root(root);
   if (stats != nullptr) stats->excluded += walker.excluded();
+}
+
+void collect_inputs(const std::vector<std::string>& roots, const WalkOptions& options,
+                    std::vector<Input>& inputs, std::vector<Diagnostic>& diagnostics, WalkStats* stats) {
+  collect_inputs(
+      roots, options, [&](Input input) { inputs.push_back(std::move(input)); }, diagnostics, stats);
 }
 
 }  // namespace tokensweep::source

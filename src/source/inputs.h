@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -42,7 +43,14 @@ struct WalkStats {
   uint64_t excluded = 0;  // files and directories left out by WalkOptions::exclude
 };
 
-// Appends the inputs named by `roots`, in a deterministic order (each directory sorted).
+// Hands each input named by `roots` to `emit` as soon as the walk meets it, in a
+// deterministic order (each directory sorted): a scan can start on the first files while
+// the walk goes on.
+void collect_inputs(const std::vector<std::string>& roots, const WalkOptions& options,
+                    const std::function<void(Input)>& emit, std::vector<Diagnostic>& diagnostics,
+                    WalkStats* stats = nullptr);
+
+// The same, appended to `inputs`.
 void collect_inputs(const std::vector<std::string>& roots, const WalkOptions& options,
                     std::vector<Input>& inputs, std::vector<Diagnostic>& diagnostics,
                     WalkStats* stats = nullptr);

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "common/base64.h"
 #include "common/sha256.h"
 #include "pipeline_support.h"
@@ -127,6 +130,35 @@ TEST(Scan, OutputIsTheSameWhateverTheThreadCount) {
     const auto& b = one.findings[i];
     EXPECT_TRUE(a.path < b.path || (a.path == b.path && a.offset < b.offset));
   }
+}
+
+TEST(Scan, WorkersThatStartWhileTheWalkGoesOnSeeEveryInputOnce) {
+  // With several threads the walk hands inputs out as it meets them: every file is
+  // scanned once, an unreadable one is still a diagnostic, and more threads than inputs
+  // is fine.
+  TempDir dir;
+  for (int i = 0; i < 1500; ++i) {
+    const std::string content = i % 50 == 0 ? "t=" + checksummed_token("gho_", static_cast<uint32_t>(9000 + i)) + "\n"
+                                            : "nothing here " + std::to_string(i) + "\n";
+    dir.write("d" + std::to_string(i % 13) + "/f" + std::to_string(i) + ".txt", content);
+  }
+  const std::string locked = dir.write("d0/locked.txt", "t=" + checksummed_token("gho_", 9999) + "\n");
+  std::filesystem::permissions(locked, std::filesystem::perms::none);
+  const bool can_read_anyway = std::ifstream(locked).good();  // root reads it anyway
+  const auto one = scan({dir.str()}, 1);
+  for (unsigned threads : {2U, 8U}) {
+    const auto many = scan({dir.str()}, threads);
+    EXPECT_EQ(many.summary.files_scanned, one.summary.files_scanned) << threads << " threads";
+    EXPECT_EQ(many.summary.bytes_scanned, one.summary.bytes_scanned) << threads << " threads";
+    ASSERT_EQ(many.findings.size(), one.findings.size()) << threads << " threads";
+    for (std::size_t i = 0; i < one.findings.size(); ++i) EXPECT_EQ(many.findings[i].path, one.findings[i].path);
+    ASSERT_EQ(many.diagnostics.size(), one.diagnostics.size()) << threads << " threads";
+  }
+  EXPECT_EQ(one.findings.size(), can_read_anyway ? 31U : 30U);
+  EXPECT_EQ(one.summary.files_scanned, can_read_anyway ? 1501U : 1500U);
+  const auto tiny = scan({dir.str() + "/d1/f1.txt"}, 8);  // one input, eight threads
+  EXPECT_EQ(tiny.summary.files_scanned, 1U);
+  std::filesystem::permissions(locked, std::filesystem::perms::owner_all);
 }
 
 TEST(Scan, FileLargerThanTheCapIsScannedUpToItWithADiagnostic) {
