@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -731,9 +732,9 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
 
   std::vector<WorkerResult> results(threads);
   auto work = [&](unsigned w) {
-    Worker worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode,
-                  options.input_format, options.detect_formats, {}, {}, {}, {}, {}, options.progress};
-    worker.keep_secrets = options.keep_secrets;
+    // Made on the first item: a thread that finds none (one small file, many cores) never
+    // allocates a Hyperscan scratch.
+    std::optional<Worker> worker;
     for (;;) {
       source::Input* input = nullptr;
       Segment* segment = nullptr;
@@ -745,13 +746,18 @@ report::Report run_scan(std::shared_ptr<const engine::Engine> engine, const Scan
         input = &inputs[index];
         if (seg >= 0) segment = &segments[static_cast<std::size_t>(seg)];
       }
+      if (!worker) {
+        worker.emplace(Worker{engine::Scanner(engine), block_size, overlap, options.max_file_size, options.decode,
+                              options.input_format, options.detect_formats, {}, {}, {}, {}, {}, options.progress});
+        worker->keep_secrets = options.keep_secrets;
+      }
       if (segment == nullptr) {
-        scan_input(*input, worker);
+        scan_input(*input, *worker);
       } else {
-        scan_segment(*input, *segment, worker, w);
+        scan_segment(*input, *segment, *worker, w);
       }
     }
-    results[w] = std::move(worker.result);
+    if (worker) results[w] = std::move(worker->result);
   };
   const auto walk = [&] {
     source::WalkStats walk_stats;
