@@ -3,7 +3,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <string>
+#include <vector>
+
+#include <re2/re2.h>
 
 #include "engine/engine.h"
 #include "rules/loader.h"
@@ -35,8 +40,10 @@ TEST(RelaxCountedRepeats, LeavesEscapedBracesAndClassesAlone) {
 }
 
 std::shared_ptr<const Engine> engine_for(const std::string& pattern) {
+  std::string quoted;  // a YAML single-quoted scalar: ' is written ''
+  for (const char c : pattern) quoted += c == '\'' ? std::string("''") : std::string(1, c);
   auto parsed = rules::parse_rules_yaml("rules:\n  - id: test.rule\n    name: Test\n    kind: access_token\n"
-                                        "    provider: test\n    pattern: '" + pattern + "'\n",
+                                        "    provider: test\n    pattern: '" + quoted + "'\n",
                                         "test.yaml");
   rules::RuleSet set;
   EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
@@ -79,6 +86,53 @@ TEST(RelaxedConfirmation, FindsEveryTokenOfADenseBuffer) {
     text += "v=" + planted.back() + (i % 2 == 0 ? "\n" : " ; ");
   }
   EXPECT_EQ(secrets(engine, text), planted);
+}
+
+// RE2 alone, the definition of a match: its leftmost-first matches, one after another.
+std::vector<std::string> re2_secrets(const std::string& pattern, const std::string& text) {
+  re2::RE2::Options options;
+  options.set_encoding(re2::RE2::Options::EncodingLatin1);
+  const re2::RE2 re("(?m)" + pattern, options);
+  std::vector<std::string> out;
+  re2::StringPiece groups[2];
+  for (std::size_t at = 0; at <= text.size() && re.Match(text, at, text.size(), re2::RE2::UNANCHORED, groups, 2);) {
+    if (groups[1].data() != nullptr && !groups[1].empty()) out.emplace_back(groups[1].data(), groups[1].size());
+    const auto end = static_cast<std::size_t>(groups[0].data() - text.data()) + groups[0].size();
+    at = std::max(end, static_cast<std::size_t>(groups[0].data() - text.data()) + 1);
+  }
+  return out;
+}
+
+TEST(RelaxedConfirmation, WideRulesFindWhatRe2AloneFindsInRandomText) {
+  // The engine confirms a wide rule by searching backwards from each Hyperscan hit for
+  // the match start; on text made of the rules' own pieces (keywords, runs of the token
+  // class, delimiters, line breaks) it must find exactly what RE2 finds scanning alone.
+  const std::vector<std::string> patterns = {
+      R"((?i:authorization)["']?\s{0,4}[:=]\s{0,4}["']?(?i:bearer)\s{1,4}([A-Za-z0-9._~+/-]{20,1000}={0,2})(?:[^A-Za-z0-9._~+/=-]|$))",
+      R"(\b(ya29\.[A-Za-z0-9_-][A-Za-z0-9_.-]{28,1000}[A-Za-z0-9_-])(?:[^A-Za-z0-9_.-]|\.(?:[^A-Za-z0-9_-]|$)|$))",
+      R"(["']refresh_?[Tt]oken["']\s{0,4}:\s{0,4}["']([A-Za-z0-9._~+/=:-]{20,1000})["'])",
+  };
+  const std::vector<std::string> pieces = {"Authorization: Bearer ", "authorization=bearer  ", "ya29.", "\"refresh_token\":\"",
+                                           "\"", "'", " ", "\n", ".", "=", "-", "_", "/", "x"};
+  for (const std::string& pattern : patterns) {
+    const auto engine = engine_for(pattern);
+    ASSERT_GT(engine->max_width(0), 256U) << pattern;
+    std::size_t found = 0;
+    for (uint32_t seed = 0; seed < 40; ++seed) {
+      std::string text;
+      uint32_t state = seed * 2654435761U + 1;
+      const auto next = [&] { return state = state * 1664525U + 1013904223U; };
+      while (text.size() < 4000) {
+        const uint32_t r = next() % 10;
+        if (r < 4) text += pieces[next() % pieces.size()];
+        else text += testing::random_base62(1 + next() % 60, next());
+      }
+      const auto expected = re2_secrets(pattern, text);
+      EXPECT_EQ(secrets(engine, text), expected) << pattern << ", seed " << seed;
+      found += expected.size();
+    }
+    EXPECT_GT(found, 40U) << "the random text must hold matches to compare: " << pattern;
+  }
 }
 
 }  // namespace
