@@ -431,15 +431,20 @@ bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64
   return changed;
 }
 
-bool decode_changed_lines(TextDecoder decoder, std::string_view in, std::string& out) {
-  char marker = 0;  // every encoded line holds this byte
+char line_marker(TextDecoder decoder) {
   switch (decoder) {
-    case TextDecoder::kJsonUnescape: marker = '\\'; break;
-    case TextDecoder::kPercent: marker = '%'; break;
-    case TextDecoder::kHtmlEntities: marker = '&'; break;
+    case TextDecoder::kJsonUnescape: return '\\';
+    case TextDecoder::kPercent: return '%';
+    case TextDecoder::kHtmlEntities: return '&';
     case TextDecoder::kAnsi:
-    case TextDecoder::kBase64: return false;
+    case TextDecoder::kBase64: return 0;
   }
+  return 0;
+}
+
+bool decode_changed_lines(TextDecoder decoder, std::string_view in, std::string& out) {
+  const char marker = line_marker(decoder);  // every encoded line holds this byte
+  if (marker == 0) return false;
   out.clear();
   thread_local std::string line_out;
   bool changed = false;

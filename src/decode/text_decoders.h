@@ -36,8 +36,12 @@ bool decode_text(TextDecoder decoder, std::string_view in, std::string& out);
 // False when no line changed.
 bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& line_starts);
 
-// For the decoders whose encodings stay inside a line (JSON escapes, percent-encoding, HTML
-// entities; not ANSI, handled above, nor base64): `in` decoded line by line into `out`,
+// The byte every line encoded by `decoder` holds, for the decoders whose encodings stay
+// inside a line and that decode_changed_lines takes (JSON escapes '\\', percent-encoding
+// '%', HTML entities '&'); 0 for the others (ANSI, with its own view above; base64).
+char line_marker(TextDecoder decoder);
+
+// For the decoders with a line_marker: `in` decoded line by line into `out`,
 // where a line that the decoding leaves as it is (most: no '\\', '%' or '&') becomes an
 // empty line. The scan of `out` then reads only what decoding changed — the caller scanned
 // `in` already — and its line numbers count the lines of `in` and those a changed line's

@@ -118,16 +118,15 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
     // ANSI escapes change only the lines they are on: the view holds just those lines, and
     // its findings' lines are mapped back through `lines`.
     std::vector<uint64_t>& lines = w.line_maps[depth];
-    const bool only_changed_lines = d == decode::TextDecoder::kAnsi;
+    const bool ansi_view = d == decode::TextDecoder::kAnsi;
     // JSON escapes, %XX and entities stay inside their line: the view keeps only the lines
     // they change, the others empty (so line numbers still count every line).
-    const bool line_local = d != decode::TextDecoder::kAnsi && d != decode::TextDecoder::kBase64;
-    if (only_changed_lines ? !decode::decode_ansi_lines(text, buf, lines)
-        : line_local       ? !decode::decode_changed_lines(d, text, buf)
-                           : !decode::decode_text(d, text, buf)) {
+    if (ansi_view                     ? !decode::decode_ansi_lines(text, buf, lines)
+        : decode::line_marker(d) != 0 ? !decode::decode_changed_lines(d, text, buf)
+                                      : !decode::decode_text(d, text, buf)) {
       continue;
     }
-    const uint64_t view_line = only_changed_lines ? 1 : first_line;
+    const uint64_t view_line = ansi_view ? 1 : first_line;
     if (buf.size() > st.decode_budget) {
       st.decode_budget_hit = true;
       return;
@@ -145,7 +144,7 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
       for (const auto& fp : collector.suppressed_fingerprints()) st.decoded_suppressed.push_back(fp);
     }
     scan_decodings(w, st, buf, gate(w.scanner), view_line, chain, depth + 1);
-    if (only_changed_lines && found_before < st.decoded_findings.size()) {
+    if (ansi_view && found_before < st.decoded_findings.size()) {
       // A view line's start in `text`, then its line number there: counted only now, for
       // the few lines that hold a finding.
       std::vector<uint64_t> at;
