@@ -96,6 +96,26 @@ TEST(JsonWriter, RandomBytesAreWhatNlohmannWrites) {
   }
 }
 
+TEST(JsonWriter, OneByteToLookAtAnywhereInPlainText) {
+  // Plain text is checked eight bytes at a time: each byte worth a look (and its plain
+  // neighbours in value) at every position of a longer plain string, and two at once.
+  std::vector<std::string> bytes;
+  for (int c = 0; c < 0x20; ++c) bytes.emplace_back(1, static_cast<char>(c));
+  for (const char* b : {"\"", "\\", " ", "!", "#", "[", "]", "~", "\x7f", "\x80", "\xff", "\xc3\xa9", "\xe2\x80\xa6",
+                        "\xe2\x80", "\xf0\x9f\x94\x91"}) {
+    bytes.emplace_back(b);
+  }
+  const std::string plain = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (const std::string& b : bytes) {
+    for (std::size_t at = 0; at <= plain.size(); ++at) {
+      const std::string s = plain.substr(0, at) + b + plain.substr(at);
+      ASSERT_EQ(written(s), reference(s)) << ::testing::PrintToString(s);
+      const std::string two = s.substr(0, 20) + b + s.substr(20);
+      ASSERT_EQ(written(two), reference(two)) << ::testing::PrintToString(two);
+    }
+  }
+}
+
 Finding tricky_finding(const std::string& text) {
   Finding f = testing::bearer_finding(text, 7, 9);
   f.rule_id = "rule." + text;
