@@ -1,19 +1,36 @@
 // The ceiling: Hyperscan alone over a file with the built-in rules' patterns (the same
-// flags the engine uses), a callback that only counts, 8 MiB reads. `hs_bare FILE`
-// prints the seconds the reading and scanning took (not the compile) and the hit count.
+// flags the engine uses), a callback that only counts, reads of BLOCK bytes (the pipeline's
+// block size unless given). `hs_bare FILE [BLOCK]` prints the seconds the reading and
+// scanning took (not the compile) and the hit count.
 #include <fcntl.h>
 #include <hs/hs.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <vector>
 
 #include "engine/engine.h"
+#include "pipeline/scan.h"
 #include "rules/loader.h"
 
 int main(int argc, char** argv) {
-  if (argc != 2) return 2;
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr, "usage: hs_bare FILE [BLOCK_BYTES]\n");
+    return 2;
+  }
+  std::size_t block = tokensweep::pipeline::kDefaultBlockSize;
+  if (argc == 3) {
+    const char* end = argv[2] + std::strlen(argv[2]);
+    const auto [ptr, ec] = std::from_chars(argv[2], end, block);
+    if (ec != std::errc() || ptr != end || block == 0 || block > (1U << 30)) {
+      std::fprintf(stderr, "hs_bare: block size '%s' is not a number of bytes from 1 to 1 GiB\n", argv[2]);
+      return 2;
+    }
+  }
   auto engine = tokensweep::engine::Engine::compile(tokensweep::rules::load_rule_set(true, {}).value()).value();
   const auto& rules = engine->rules();
   std::vector<const char*> exprs;
@@ -33,8 +50,11 @@ int main(int argc, char** argv) {
   hs_scratch_t* scratch = nullptr;
   hs_alloc_scratch(db, &scratch);
   const int fd = ::open(argv[1], O_RDONLY);
-  if (fd < 0) return 2;
-  std::vector<char> buf(8U << 20);
+  if (fd < 0) {
+    std::fprintf(stderr, "hs_bare: cannot open '%s': %s\n", argv[1], std::strerror(errno));
+    return 2;
+  }
+  std::vector<char> buf(block);
   unsigned long long hits = 0;
   auto count = [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
     ++*static_cast<unsigned long long*>(ctx);
