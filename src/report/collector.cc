@@ -31,6 +31,8 @@ constexpr std::string_view kNextLine = "-next-line";
 // How far a marker is looked for around a match: a comment on the same line, not the
 // far end of a minified megabyte.
 constexpr std::size_t kMaxMarkerDistance = 4096;
+// About what allowed_inline reads for a match on a line of ordinary length.
+constexpr std::size_t kMarkerLookBytes = 512;
 
 // Whether `text` has a same-line marker (kAllow not followed by kNextLine) or, with
 // `next_line`, an allow-next-line marker.
@@ -114,6 +116,11 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
     return a.start != b.start ? a.start < b.start : a.rule < b.rule;
   });
   Cursor cursor = at_block_start_;
+  // Each match looks for an allow marker around its own line (a few hundred bytes); with
+  // more matches than that adds up to, one look over the whole block first is cheaper, and
+  // a block without a marker has no match to look for one around.
+  const bool markers_possible =
+      matches.size() * kMarkerLookBytes < block.size() || block.find(kAllow) != std::string_view::npos;
   for (const auto& m : matches) {
     const uint64_t abs_start = base + m.start;
     cursor.advance(block, base, abs_start);
@@ -121,19 +128,19 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
     const std::string_view secret = block.substr(m.start, m.end - m.start);
     const Key key{sha256(secret), cursor.line};
     const std::size_t line_in_block = cursor.line_start > base ? static_cast<std::size_t>(cursor.line_start - base) : 0;
-    if (allowed_inline(block, line_in_block, m.start, m.end)) {
+    if (markers_possible && allowed_inline(block, line_in_block, m.start, m.end)) {
       if (suppressed_keys_.insert(key).second) {
         suppressed_fingerprints_.push_back(hex_encode({reinterpret_cast<const char*>(key.digest.data()), key.digest.size()}));
       }
       continue;
     }
     const uint64_t column = abs_start - cursor.line_start + 1;
-    const auto [it, inserted] = index_.try_emplace(key, count_);
+    const auto [number, inserted] = index_.try_emplace(key, count_);
     if (!inserted) {
       // The same secret on the same line again: keep one finding, from the best rule, at
       // the first offset (a Finding is built only when this one wins).
       ++duplicates_;
-      Finding& kept = finding(it->second);
+      Finding& kept = finding(number);
       const Validation validation = to_validation(m.validation.verdict);
       if (strength_of(rules::confidence_name(rule.confidence), rule.provider, validation) >
           strength_of(kept.confidence, kept.provider, kept.validation)) {
@@ -155,6 +162,27 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
   if (index_.size() >= forget_at_) forget_finished_lines();
 }
 
+std::pair<std::size_t, bool> FindingCollector::KeyIndex::try_emplace(const Key& key, std::size_t value) {
+  if (2 * (size_ + 1) > slots_.size()) {
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(64, 2 * old.size()), Slot{});
+    size_ = 0;
+    for (const Slot& s : old) {
+      if (s.used) try_emplace(s.key, s.value);
+    }
+  }
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = KeyHash{}(key) & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (!slot.used) {
+      slot = Slot{key, value, true};
+      ++size_;
+      return {value, true};
+    }
+    if (slot.key == key) return {slot.value, false};
+  }
+}
+
 Finding& FindingCollector::add_finding() {
   if (count_ % kChunk == 0) chunks_.emplace_back();  // the first chunk grows as needed, later ones at once
   if (chunks_.size() > 1 && chunks_.back().empty()) chunks_.back().reserve(kChunk);
@@ -163,7 +191,7 @@ Finding& FindingCollector::add_finding() {
 }
 
 void FindingCollector::forget_finished_lines() {
-  std::erase_if(index_, [&](const auto& entry) { return entry.first.line < at_block_start_.line; });
+  index_.retain([&](const Key& key) { return key.line >= at_block_start_.line; });
   forget_at_ = std::max(kChunk, 2 * index_.size());
 }
 

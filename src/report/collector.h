@@ -13,7 +13,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <unordered_set>
 #include <vector>
 
@@ -75,6 +75,39 @@ class FindingCollector {
     }
   };
 
+  // Secret and line -> finding number, by open addressing in one array: no allocation per
+  // entry (a dense input adds one per finding) and one probe, mostly, since the digest's
+  // bytes are uniformly distributed already.
+  class KeyIndex {
+   public:
+    // The number stored for `key`, or `value` stored for it now: {number, inserted}.
+    std::pair<std::size_t, bool> try_emplace(const Key& key, std::size_t value);
+    // Keeps the entries whose key `keep` accepts.
+    template <class Keep>
+    void retain(Keep keep) {
+      std::vector<Slot> old = std::move(slots_);
+      slots_.assign(old.size(), Slot{});
+      size_ = 0;
+      for (const Slot& s : old) {
+        if (s.used && keep(s.key)) try_emplace(s.key, s.value);
+      }
+    }
+    std::size_t size() const { return size_; }
+    void clear() {
+      slots_.clear();
+      size_ = 0;
+    }
+
+   private:
+    struct Slot {
+      Key key{};
+      std::size_t value = 0;
+      bool used = false;
+    };
+    std::vector<Slot> slots_;  // a power of two long, at most half used
+    std::size_t size_ = 0;
+  };
+
   // Fills every field of `f` that depends on the rule and the secret (not line/offset).
   void fill(Finding& f, const rules::Rule& rule, const engine::Match& m, std::string_view secret,
             const std::array<unsigned char, 32>& digest) const;
@@ -96,8 +129,8 @@ class FindingCollector {
   Cursor at_block_start_;
   std::vector<std::vector<Finding>> chunks_;
   std::size_t count_ = 0;
-  std::unordered_map<Key, std::size_t, KeyHash> index_;  // secret and line -> finding(i)
-  std::size_t forget_at_ = kChunk;                       // index_ size that calls forget_finished_lines()
+  KeyIndex index_;                  // secret and line -> finding(i)
+  std::size_t forget_at_ = kChunk;  // index_ size that calls forget_finished_lines()
   uint64_t duplicates_ = 0;
   std::unordered_set<Key, KeyHash> suppressed_keys_;
   std::vector<std::string> suppressed_fingerprints_;

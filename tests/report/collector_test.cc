@@ -103,5 +103,37 @@ TEST(FindingCollector, ADuplicateOnALineSpanningTwoBlocksIsStillMerged) {
   EXPECT_EQ(collector.duplicates_merged(), 1U);
 }
 
+TEST(FindingCollector, AllowMarkersHoldInDenseAndSparseBlocks) {
+  // A block with a match on every line is looked over for markers once; a long block with
+  // few matches looks around each match. Either way a marked line (or the line after an
+  // allow-next-line) is suppressed and the others are findings.
+  const rules::RuleSet rules = two_rules();
+  for (const std::size_t filler : {0, 20'000}) {
+    FindingCollector collector(rules, "marked.log");
+    collector.keep_secrets(false);
+    std::string block;
+    std::vector<engine::Match> matches;
+    const auto add_line = [&](std::size_t i, std::string_view comment) {
+      const uint64_t at = block.size() + 2;
+      block += "k=" + secret_number(i) + std::string(comment) + "\n";
+      matches.push_back({0, at + 24, at, at + 24, {}});
+      if (filler > 0) block += std::string(filler, ' ') + "\n";
+    };
+    for (std::size_t i = 0; i < 40; ++i) {
+      add_line(i, i == 7 ? "  # tokensweep:allow" : i == 20 ? "  # tokensweep:allow-next-line" : "");
+    }
+    SCOPED_TRACE(filler == 0 ? "dense" : "sparse");
+    ASSERT_EQ(matches.size() * 512 < block.size(), filler > 0) << "the two kinds of block";
+    collector.add_block(block, 0, block.size(), matches);
+    const std::vector<Finding> findings = collector.take();
+    // Line 21 (i = 20) holds the allow-next-line marker and its own secret, which stays;
+    // with filler the line after it is blank, so nothing else is suppressed there.
+    EXPECT_EQ(collector.suppressed(), filler == 0 ? 2U : 1U);
+    EXPECT_EQ(findings.size(), 40 - collector.suppressed());
+    const uint64_t marked_line = filler == 0 ? 8 : 15;  // i = 7
+    for (const Finding& f : findings) EXPECT_NE(f.line, marked_line) << "the marked line";
+  }
+}
+
 }  // namespace
 }  // namespace tokensweep::report
