@@ -24,20 +24,26 @@ bool is_separator(char c) { return c == '-' || c == '_' || c == '.' || c == ':' 
 
 constexpr unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? static_cast<unsigned char>(c - 'A' + 'a') : c; }
 
-// The pairs of bytes (lower-cased) a marker can begin with, as a bitmap: a secret costs
-// one lookup per byte, and the markers are compared only where one could begin — rarely
-// in a random token, so the branch is predictable. A one-byte marker ("<") sets every
-// pair it begins, the pair with the byte past the end (0) included.
+// The pairs of bytes a marker can begin with, as a bitmap indexed by the two bytes as they
+// are (both cases of a letter set): a secret costs one lookup per byte, and the markers
+// are compared only where one could begin — rarely in a random token, so the branch is
+// predictable. A one-byte marker ("<") sets every pair it begins, the pair with the byte
+// past the end (0) included.
 constexpr std::array<uint64_t, 1024> kMarkerPairs = [] {
-  std::array<uint64_t, 1024> pairs{};
-  const auto set = [&](unsigned first, unsigned second) { pairs[(first << 8 | second) >> 6] |= uint64_t{1} << (second & 63); };
+  std::array<uint64_t, 1024> lowered{};
+  const auto set = [](std::array<uint64_t, 1024>& pairs, unsigned pair) { pairs[pair >> 6] |= uint64_t{1} << (pair & 63); };
   for (std::string_view marker : kMarkers) {
     const auto first = static_cast<unsigned char>(marker[0]);
     if (marker.size() == 1) {
-      for (unsigned second = 0; second < 256; ++second) set(first, second);
+      for (unsigned second = 0; second < 256; ++second) set(lowered, first << 8 | second);
     } else {
-      set(first, static_cast<unsigned char>(marker[1]));
+      set(lowered, first << 8 | static_cast<unsigned char>(marker[1]));
     }
+  }
+  std::array<uint64_t, 1024> pairs{};
+  for (unsigned pair = 0; pair < 65536; ++pair) {
+    const unsigned folded = unsigned{lower(static_cast<unsigned char>(pair >> 8))} << 8 | lower(static_cast<unsigned char>(pair));
+    if ((lowered[folded >> 6] >> (folded & 63) & 1) != 0) set(pairs, pair);
   }
   return pairs;
 }();
@@ -54,10 +60,10 @@ bool marker_at(std::string_view secret, std::size_t i) {
 
 bool contains_marker(std::string_view secret) {
   for (std::size_t i = 0; i < secret.size(); ++i) {
-    const unsigned first = lower(static_cast<unsigned char>(secret[i]));
-    const unsigned second = i + 1 < secret.size() ? lower(static_cast<unsigned char>(secret[i + 1])) : 0u;
+    const unsigned first = static_cast<unsigned char>(secret[i]);
+    const unsigned second = i + 1 < secret.size() ? static_cast<unsigned char>(secret[i + 1]) : 0u;
     const unsigned pair = first << 8 | second;
-    if ((kMarkerPairs[pair >> 6] >> (second & 63) & 1) != 0 && marker_at(secret, i)) return true;
+    if ((kMarkerPairs[pair >> 6] >> (pair & 63) & 1) != 0 && marker_at(secret, i)) return true;
   }
   return false;
 }
