@@ -99,13 +99,10 @@ void FindingCollector::fill(Finding& f, const rules::Rule& rule, const engine::M
   f.provider = rule.provider;
   f.confidence = std::string(rules::confidence_name(rule.confidence));
   f.fingerprint = hex_encode({reinterpret_cast<const char*>(digest.data()), digest.size()});
-  if (keep_secrets_) {
-    auto bytes = std::make_shared<SecretBytes>(secret);
-    f.redacted = bytes->redacted(rule.public_prefix);
-    f.secret = std::move(bytes);
-  } else {
-    f.redacted = SecretBytes(secret).redacted(rule.public_prefix);  // wiped here
-  }
+  // The hint is made from the bytes where they are (the input's own buffer); a copy is
+  // made only when the finding carries the secret itself.
+  f.redacted = redact_hint(secret, rule.public_prefix);
+  if (keep_secrets_) f.secret = std::make_shared<SecretBytes>(secret);
   f.validation = to_validation(m.validation.verdict);
   f.jwt_issuer = m.validation.jwt_issuer;
 }
