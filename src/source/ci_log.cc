@@ -319,14 +319,16 @@ class JenkinsLog final : public CiLogFormat {
 // ---------------------------------------------------------------------------------------
 // Detection
 
-bool head_has_section_marker(const std::vector<std::string_view>& lines) {
-  for (std::string_view line : lines) {
-    const auto at = line.find("section_start:");
-    if (at == std::string_view::npos) continue;
-    std::string_view rest = line.substr(at + 14);
+bool head_has_section_marker(const line_support::FirstLines& lines) {
+  constexpr std::string_view kStart = "section_start:";
+  const std::string_view text = lines.span();
+  for (std::size_t at = line_support::find_bytes(text, kStart); at != std::string_view::npos;) {
+    const std::string_view rest = text.substr(at + kStart.size());
     std::size_t i = 0;
     while (i < rest.size() && is_digit(rest[i])) ++i;
     if (i > 0 && i < rest.size() && rest[i] == ':') return true;
+    const std::size_t next = line_support::find_bytes(rest, kStart);
+    at = next == std::string_view::npos ? next : at + kStart.size() + next;
   }
   return false;
 }
@@ -375,10 +377,7 @@ bool detect_jenkins_log(std::string_view path, std::string_view head) {
   const auto lines = line_support::first_lines(head, 8);
   if (lines.empty()) return false;
   if (starts_with(without_leading_notes(lines[0]), "Started by ")) return true;
-  for (std::string_view line : lines) {
-    if (line.find("\x1b[8mha:////") != std::string_view::npos) return true;
-  }
-  return false;
+  return line_support::find_bytes(lines.span(), "\x1b[8mha:////") != std::string_view::npos;
 }
 
 std::unique_ptr<LineFormat> make_jenkins_log(std::string_view) { return std::make_unique<JenkinsLog>(); }

@@ -132,9 +132,10 @@ std::string_view skip_bom(std::string_view head) {
   return head;
 }
 
-std::vector<std::string_view> first_lines(std::string_view head, std::size_t n) {
+FirstLines first_lines(std::string_view head, std::size_t n) {
   constexpr std::size_t kHeadMax = std::size_t{64} << 10;
-  std::vector<std::string_view> lines;
+  n = std::min(n, FirstLines::kMax);
+  FirstLines lines;
   while (lines.size() < n && !head.empty()) {
     const auto nl = head.find('\n');
     if (nl == std::string_view::npos && head.size() >= kHeadMax) break;  // cut by the head
@@ -145,6 +146,12 @@ std::vector<std::string_view> first_lines(std::string_view head, std::size_t n) 
     head.remove_prefix(nl + 1);
   }
   return lines;
+}
+
+std::size_t find_bytes(std::string_view haystack, std::string_view needle) {
+  const void* at = ::memmem(haystack.data(), haystack.size(), needle.data(), needle.size());
+  return at == nullptr ? std::string_view::npos
+                       : static_cast<std::size_t>(static_cast<const char*>(at) - haystack.data());
 }
 
 // EntryIndex

@@ -3,6 +3,7 @@
 // maps from a line to its context. Internal to src/source/.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <deque>
@@ -84,9 +85,38 @@ bool equals_nocase(std::string_view a, std::string_view b);
 
 // `head` without a UTF-8 byte order mark.
 std::string_view skip_bom(std::string_view head);
-// The first `n` lines of `head` (without their '\n' and a trailing '\r'); a last line with
-// no '\n' in `head` is included only when `head` is the whole input (shorter than 64 KiB).
-std::vector<std::string_view> first_lines(std::string_view head, std::size_t n);
+// Up to FirstLines::kMax lines held in place: every detector of every input asks for some,
+// so they cost no allocation.
+class FirstLines {
+ public:
+  static constexpr std::size_t kMax = 8;
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::string_view operator[](std::size_t i) const { return lines_[i]; }
+  const std::string_view* begin() const { return lines_.data(); }
+  const std::string_view* end() const { return lines_.data() + size_; }
+  void push_back(std::string_view line) { lines_[size_++] = line; }
+  // The bytes from the first line's start to the last line's end (the lines and the line
+  // breaks between them), to search them all at once.
+  std::string_view span() const {
+    return empty() ? std::string_view{}
+                   : std::string_view(lines_[0].data(), static_cast<std::size_t>(
+                                                            lines_[size_ - 1].data() + lines_[size_ - 1].size() - lines_[0].data()));
+  }
+
+ private:
+  std::array<std::string_view, kMax> lines_{};
+  std::size_t size_ = 0;
+};
+
+// The first `n` (at most FirstLines::kMax) lines of `head` (without their '\n' and a
+// trailing '\r'); a last line with no '\n' in `head` is included only when `head` is the
+// whole input (shorter than 64 KiB).
+FirstLines first_lines(std::string_view head, std::size_t n);
+
+// Where `needle` first occurs in `haystack`, or npos: memmem, which for a needle of several
+// bytes is much faster than string_view::find's call to memchr for each candidate first byte.
+std::size_t find_bytes(std::string_view haystack, std::string_view needle);
 
 // Which history entry each line belongs to, and that entry's timestamp. Entries are
 // numbered 1, 2, ... in order of their first line; a line before the first entry has
