@@ -205,6 +205,9 @@ TEST(GitLabLog, DetectedByTimestampPrefixRunnerBannerOrSectionMarkers) {
   EXPECT_TRUE(detect_gitlab_log("trace.txt", "Running with gitlab-runner 16.0.0 (abc)\n  on runner\n"));
   EXPECT_TRUE(detect_gitlab_log("trace.txt", "x\n" + kEsc + "[0Ksection_start:1767323045:get_sources\r" + kEsc + "[0K\n"));
   EXPECT_FALSE(detect_gitlab_log("notes.md", "the section_start: marker opens a section\n"));
+  // A marker without its time first, a real one on a later line; none past the eighth line.
+  EXPECT_TRUE(detect_gitlab_log("x.txt", "about section_start: here\nsection_start:1767323045:build\n"));
+  EXPECT_FALSE(detect_gitlab_log("x.txt", std::string(8, '\n') + "section_start:1767323045:build\n"));
   EXPECT_FALSE(detect_gitlab_log("job.txt", gh("Current runner version: '2.323.0'")));
 }
 
