@@ -237,7 +237,9 @@ int exit_code(const report::Report& result, bool unverified_for_broker) {
 }
 
 // Objects the process's exit frees, never their destructors: held from a static that is
-// never destroyed, so they stay reachable (no leak reported by a leak checker).
+// never destroyed, so they stay reachable (no leak reported by a leak checker). For a
+// command that runs once per process, as scan_command does; one run repeatedly in a
+// process would keep every run's objects.
 template <class... T>
 void keep_until_exit(T&&... objects) {
   static auto* const kept = new std::vector<std::shared_ptr<void>>();

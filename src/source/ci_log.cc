@@ -322,13 +322,12 @@ class JenkinsLog final : public CiLogFormat {
 bool head_has_section_marker(const line_support::FirstLines& lines) {
   constexpr std::string_view kStart = "section_start:";
   const std::string_view text = lines.span();
-  for (std::size_t at = line_support::find_bytes(text, kStart); at != std::string_view::npos;) {
+  for (std::size_t at = line_support::find_bytes(text, kStart); at != std::string_view::npos;
+       at = line_support::find_bytes(text, kStart, at + 1)) {
     const std::string_view rest = text.substr(at + kStart.size());
     std::size_t i = 0;
     while (i < rest.size() && is_digit(rest[i])) ++i;
     if (i > 0 && i < rest.size() && rest[i] == ':') return true;
-    const std::size_t next = line_support::find_bytes(rest, kStart);
-    at = next == std::string_view::npos ? next : at + kStart.size() + next;
   }
   return false;
 }

@@ -99,9 +99,10 @@ class FirstLines {
   // The bytes from the first line's start to the last line's end (the lines and the line
   // breaks between them), to search them all at once.
   std::string_view span() const {
-    return empty() ? std::string_view{}
-                   : std::string_view(lines_[0].data(), static_cast<std::size_t>(
-                                                            lines_[size_ - 1].data() + lines_[size_ - 1].size() - lines_[0].data()));
+    if (empty()) return {};
+    const char* begin = lines_[0].data();
+    const char* end = lines_[size_ - 1].data() + lines_[size_ - 1].size();
+    return {begin, static_cast<std::size_t>(end - begin)};
   }
 
  private:
@@ -114,9 +115,10 @@ class FirstLines {
 // whole input (shorter than 64 KiB).
 FirstLines first_lines(std::string_view head, std::size_t n);
 
-// Where `needle` first occurs in `haystack`, or npos: memmem, which for a needle of several
-// bytes is much faster than string_view::find's call to memchr for each candidate first byte.
-std::size_t find_bytes(std::string_view haystack, std::string_view needle);
+// Where `needle` first occurs in `haystack` at or after `from`, or npos: memmem, which for a
+// needle of several bytes is much faster than string_view::find's call to memchr for each
+// candidate first byte.
+std::size_t find_bytes(std::string_view haystack, std::string_view needle, std::size_t from = 0);
 
 // Which history entry each line belongs to, and that entry's timestamp. Entries are
 // numbered 1, 2, ... in order of their first line; a line before the first entry has
