@@ -69,7 +69,7 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
   // ends; RE2 confirms every hit with the exact pattern, and a rule's width (its window)
   // is still the exact pattern's.
   std::vector<std::string> patterns;
-  for (const auto& rule : rules) patterns.push_back(relax_counted_repeats(rule.pattern));
+  for (const auto& rule : rules) patterns.push_back(hyperscan_expression(rule));
   for (const auto& t : options.triggers) {
     patterns.push_back("\x01trigger:" + std::to_string(t.bit) + ":" + t.pattern);
     engine->trigger_bits_.push_back(t.bit);
@@ -179,6 +179,8 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
   }
   return make_error(ErrorCode::kInternal, "Hyperscan compile did not converge");
 }
+
+std::string Engine::hyperscan_expression(const rules::Rule& rule) { return relax_counted_repeats(rule.pattern); }
 
 const re2::RE2& Engine::regex(std::size_t rule) const {
   const Program& prog = programs_[rule];
