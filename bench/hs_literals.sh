@@ -56,8 +56,10 @@ if [ ! -x "$hsdump" ]; then
   # Warnings of today's compiler in Hyperscan 5.4 are not errors here; dump support comes
   # with a non-release build type.
   sed -i 's/ -Werror//' "$cache/src/CMakeLists.txt"
-  cmake -S "$cache/src" -B "$cache/build" -DCMAKE_BUILD_TYPE=Debug -DBUILD_EXAMPLES=OFF \
-    -DCMAKE_C_FLAGS="-O1 -g0" -DCMAKE_CXX_FLAGS="-O1 -g0" >"$cache/configure.log" 2>&1 ||
+  # From the cache directory: Hyperscan's configure asks the compiler about -march=native,
+  # which leaves a help-dummy.o in the working directory.
+  (cd "$cache" && cmake -S src -B build -DCMAKE_BUILD_TYPE=Debug -DBUILD_EXAMPLES=OFF \
+    -DCMAKE_C_FLAGS="-O1 -g0" -DCMAKE_CXX_FLAGS="-O1 -g0") >"$cache/configure.log" 2>&1 ||
     { echo "hs_literals.sh: configuring Hyperscan failed, see $cache/configure.log" >&2; exit 2; }
   make -C "$cache/build" -j"$(nproc)" hsdump >"$cache/build.log" 2>&1 ||
     { echo "hs_literals.sh: building hsdump failed, see $cache/build.log" >&2; exit 2; }
