@@ -4,11 +4,13 @@
 # number of strings in Hyperscan's FDR literal table (README, Benchmarks), and a count does
 # not swing from hour to hour the way a throughput does.
 #
-#   bash bench/hs_literals.sh [--per-rule [N=40]]
+#   bash bench/hs_literals.sh [--per-rule N] [--time]
 #
 # Prints, for the first pack of rules (as bench/rule_pack_cost.sh takes it from git history)
-# and for the built-in set: the FDR strings and all of Rose's literals. With --per-rule, also
-# the N rules with the most literals when compiled alone.
+# and for the built-in set: the FDR strings and all of Rose's literals. --per-rule N: also
+# the N rules with the most literals when compiled alone. --time: also the two sets' floating
+# literals alone, as pure-literal databases, timed in turn on each corpus shape
+# (build/bench/hs_literal_cost): the matcher's share of the gap, without the rest of the rules.
 #
 # Needs Hyperscan's compile-dump tool, hsdump, which the Debian packages do not ship: the
 # first run downloads the Debian source of the installed libhyperscan-dev (checked against
@@ -19,14 +21,18 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 per_rule=0
 top=40
-if [ "${1:-}" = "--per-rule" ]; then
-  per_rule=1
-  top=${2:-40}
-  [[ "$top" =~ ^[0-9]+$ ]] || { echo "hs_literals.sh: '$top' is not a number of rules" >&2; exit 2; }
-elif [ $# -gt 0 ]; then
-  echo "usage: bash bench/hs_literals.sh [--per-rule [N]]" >&2
-  exit 2
-fi
+time_literals=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --per-rule)
+      per_rule=1
+      top=${2:-}
+      [[ "$top" =~ ^[1-9][0-9]*$ ]] || { echo "hs_literals.sh: --per-rule needs a number of rules, not '$top'" >&2; exit 2; }
+      shift 2 ;;
+    --time) time_literals=1; shift ;;
+    *) echo "usage: bash bench/hs_literals.sh [--per-rule N] [--time]" >&2; exit 2 ;;
+  esac
+done
 first_pack=5a5cf82
 
 version=$(dpkg-query -W -f='${Version}' libhyperscan-dev 2>/dev/null) || {
@@ -65,19 +71,30 @@ if [ ! -x "$hsdump" ]; then
     { echo "hs_literals.sh: building hsdump failed, see $cache/build.log" >&2; exit 2; }
 fi
 
-bash "$root/scripts/build.sh" --target hs_patterns >/dev/null
+bash "$root/scripts/build.sh" --target hs_patterns hs_literal_cost >/dev/null
 patterns=$root/build/bench/hs_patterns
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 git -C "$root" archive "$first_pack" rules | tar -x -C "$work"
 
-# FDR strings and all literals of one expression file.
+# FDR strings and all literals of one expression file; its floating literals (those with a
+# role) go to $2, one "c|i HEX" line each, for hs_literal_cost.
 count() {
   rm -rf "$work/dump"
   "$hsdump" -N -X -e "$1" -o "$work/dump" >/dev/null 2>&1 || { echo "hs_literals.sh: hsdump failed on $1" >&2; exit 2; }
   local fdr lits
   fdr=$(awk '$1 == "strings" {print $2; exit}' "$work/dump/dump/lit_table_floating.txt" 2>/dev/null || true)
   lits=$(awk -F: '/total literal count/ {gsub(/ /, "", $2); print $2; exit}' "$work/dump/dump/rose.txt")
+  python3 - "$work/dump/dump/rose_literals.txt" "$2" <<'LITERALS'
+import re, sys
+found = set()
+for line in open(sys.argv[1], encoding="latin-1"):
+    m = re.match(r'FLOATING ID \d+/\d+: "(.*)" \(len \d+(.*)\) roles=(\d+)', line)
+    if m and int(m.group(3)) > 0:
+        text = m.group(1).encode("latin-1").decode("unicode_escape").encode("latin-1")
+        found.add(("i" if "nocase" in m.group(2) else "c") + " " + text.hex())
+open(sys.argv[2], "w").write("".join(sorted(f + "\n" for f in found)))
+LITERALS
   echo "${fdr:-0} $lits"
 }
 
@@ -86,10 +103,19 @@ count() {
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), Hyperscan $version"
 printf '%-12s %6s %12s %14s\n' set rules "FDR strings" "all literals"
 for set in first full; do
-  read -r fdr lits < <(count "$work/$set.txt")
+  read -r fdr lits < <(count "$work/$set.txt" "$work/$set.lits")
   printf '%-12s %6s %12s %14s\n' "$([ $set = first ] && echo "first pack" || echo "built-in")" \
     "$(wc -l <"$work/$set.txt")" "$fdr" "$lits"
 done
+
+if [ "$time_literals" -eq 1 ]; then
+  echo
+  echo "the floating literals alone, first pack (A) against built-in (B), thread CPU time:"
+  for shape in log source jsonl; do
+    printf '%-7s ' "$shape"
+    "$root/build/bench/hs_literal_cost" --shape "$shape" --rounds 9 "$work/first.lits" "$work/full.lits"
+  done
+fi
 
 if [ "$per_rule" -eq 1 ]; then
   "$patterns" --ids >"$work/ids.txt"
