@@ -14,7 +14,7 @@
 #
 # Needs Hyperscan's compile-dump tool, hsdump, which the Debian packages do not ship: the
 # first run downloads the Debian source of the installed libhyperscan-dev (checked against
-# the checksum in its .dsc), builds hsdump from it (a debug build: ~15 minutes on 2 cores;
+# the checksum in its .dsc), builds hsdump from it (a debug build: 15–25 minutes on 2 cores;
 # needs cmake, ragel and the Boost headers, installed with apt-get when run as root) and
 # keeps it in ${XDG_CACHE_HOME:-~/.cache}/tokensweep/. Not part of the tests.
 set -euo pipefail
