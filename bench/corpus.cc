@@ -1,5 +1,7 @@
 #include "corpus.h"
 
+#include <time.h>
+
 #include <array>
 #include <random>
 
@@ -109,6 +111,12 @@ std::string make_corpus(Shape shape, std::size_t bytes, std::size_t token_every,
     }
   }
   return out;
+}
+
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 }  // namespace tokensweep::bench

@@ -1,6 +1,6 @@
 // A deterministic generated corpus for the benchmarks: log-like, source-like and JSON-lines
 // (chat/ticket export) text with sparse planted tokens (invented at run time, valid
-// checksums).
+// checksums); and the thread-CPU clock the benchmarks time with.
 #pragma once
 
 #include <cstddef>
@@ -17,5 +17,9 @@ bool parse_shape(const std::string& name, Shape& shape);
 // About `bytes` bytes of `shape`, with one planted token per `token_every` bytes on average
 // (0: none). The same arguments always give the same bytes.
 std::string make_corpus(Shape shape, std::size_t bytes, std::size_t token_every, uint32_t seed = 1);
+
+// The calling thread's CPU time in seconds: what the benchmarks that take turns between
+// variants time, so that other work on a shared machine counts less.
+double thread_cpu_seconds();
 
 }  // namespace tokensweep::bench

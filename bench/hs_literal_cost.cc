@@ -6,7 +6,6 @@
 //
 //   hs_literal_cost [--shape log|source|jsonl] [--mib N] [--rounds N] A.lits B.lits
 #include <hs/hs.h>
-#include <time.h>
 
 #include <algorithm>
 #include <charconv>
@@ -22,12 +21,6 @@
 namespace {
 
 using namespace tokensweep;
-
-double thread_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 [[noreturn]] void fail(const std::string& why) {
   std::fprintf(stderr, "hs_literal_cost: %s\nusage: hs_literal_cost [--shape log|source|jsonl] [--mib N] [--rounds N] A.lits B.lits\n",
@@ -129,12 +122,12 @@ int main(int argc, char** argv) {
       return 0;
     };
     constexpr std::size_t kBlock = pipeline::kDefaultBlockSize;
-    const double start = thread_seconds();
+    const double start = bench::thread_cpu_seconds();
     for (std::size_t off = 0; off < data.size(); off += kBlock) {
       const std::size_t n = std::min(kBlock, data.size() - off);
       hs_scan(l.db, data.data() + off, static_cast<unsigned>(n), 0, l.scratch, count, &hits);
     }
-    return thread_seconds() - start;
+    return bench::thread_cpu_seconds() - start;
   };
   scan(a);  // warm-up
   scan(b);

@@ -29,7 +29,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <map>
 #include <memory>
 #include <string>
@@ -42,12 +41,6 @@
 namespace {
 
 using tokensweep::rules::Rule;
-
-double cpu_now() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 int count_hit(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
   ++*static_cast<unsigned long long*>(ctx);
@@ -66,7 +59,7 @@ class Db {
       ids.push_back(static_cast<unsigned>(i));
     }
     hs_compile_error_t* err = nullptr;
-    const double c0 = cpu_now();
+    const double c0 = tokensweep::bench::thread_cpu_seconds();
     if (hs_compile_multi(exprs.data(), flags.data(), ids.data(), static_cast<unsigned>(exprs.size()), HS_MODE_BLOCK,
                          nullptr, &db_, &err) != HS_SUCCESS) {
       std::fprintf(stderr, "compile failed: %s\n", err->message);
@@ -74,7 +67,7 @@ class Db {
       db_ = nullptr;
       return;
     }
-    compile_seconds_ = cpu_now() - c0;
+    compile_seconds_ = tokensweep::bench::thread_cpu_seconds() - c0;
     hs_alloc_scratch(db_, &scratch_);
   }
   ~Db() {
@@ -92,13 +85,13 @@ class Db {
   double scan(const std::string& data) {
     constexpr std::size_t kBlock = 8U << 20;
     unsigned long long hits = 0;
-    const double s0 = cpu_now();
+    const double s0 = tokensweep::bench::thread_cpu_seconds();
     for (std::size_t off = 0; off < data.size(); off += kBlock) {
       const std::size_t n = std::min(kBlock, data.size() - off);
       hs_scan(db_, data.data() + off, static_cast<unsigned>(n), 0, scratch_, count_hit, &hits);
     }
     hits_ = hits;
-    return cpu_now() - s0;
+    return tokensweep::bench::thread_cpu_seconds() - s0;
   }
 
  private:

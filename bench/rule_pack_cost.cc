@@ -5,7 +5,6 @@
 // each set's median MB/s and its ratio to the first set. bench/rule_pack_cost.sh runs it.
 //
 //   rule_pack_cost [--shape log|source|jsonl] [--mib N] [--rounds N] [--every BYTES] NAME=DIR|NAME=builtin ...
-#include <time.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -21,12 +20,6 @@
 namespace {
 
 using namespace tokensweep;
-
-double thread_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
-}
 
 struct Set {
   std::string name;
@@ -95,13 +88,13 @@ int main(int argc, char** argv) {
   for (int round = 0; round <= rounds; ++round) {  // round 0 warms up (RE2 programs, caches)
     for (std::size_t k = 0; k < sets.size(); ++k) {
       std::size_t found = 0;
-      const double start = thread_seconds();
+      const double start = bench::thread_cpu_seconds();
       for (std::size_t off = 0; off < data.size(); off += kBlock) {
         matches.clear();
         if (!scanners[k].scan(std::string_view(data).substr(off, kBlock), matches)) usage("scan failed");
         found += matches.size();
       }
-      const double took = thread_seconds() - start;
+      const double took = bench::thread_cpu_seconds() - start;
       if (round > 0) sets[k].seconds.push_back(took);
       sets[k].matches = found;
     }
