@@ -5,6 +5,7 @@
 #include <iterator>
 #include <memory>
 
+#include "common/find_bytes.h"
 #include "common/newlines.h"
 #include "common/sha256.h"
 
@@ -37,7 +38,8 @@ constexpr std::size_t kMarkerLookBytes = 512;
 // Whether `text` has a same-line marker (kAllow not followed by kNextLine) or, with
 // `next_line`, an allow-next-line marker.
 bool has_marker(std::string_view text, bool next_line) {
-  for (std::size_t at = text.find(kAllow); at != std::string_view::npos; at = text.find(kAllow, at + 1)) {
+  for (std::size_t at = find_bytes(text, kAllow); at != std::string_view::npos;
+       at = find_bytes(text, kAllow, at + 1)) {
     const bool is_next = text.substr(at + kAllow.size()).starts_with(kNextLine);
     if (is_next == next_line) return true;
   }
@@ -117,7 +119,7 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
   // more matches than that adds up to, one look over the whole block first is cheaper, and
   // a block without a marker has no match to look for one around.
   const bool markers_possible =
-      matches.size() * kMarkerLookBytes < block.size() || block.find(kAllow) != std::string_view::npos;
+      matches.size() * kMarkerLookBytes < block.size() || find_bytes(block, kAllow) != std::string_view::npos;
   for (const auto& m : matches) {
     const uint64_t abs_start = base + m.start;
     cursor.advance(block, base, abs_start);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "common/find_bytes.h"
 #include "source/line_format_support.h"
 
 namespace tokensweep::source {
@@ -322,8 +323,8 @@ class JenkinsLog final : public CiLogFormat {
 bool head_has_section_marker(const line_support::FirstLines& lines) {
   constexpr std::string_view kStart = "section_start:";
   const std::string_view text = lines.span();
-  for (std::size_t at = line_support::find_bytes(text, kStart); at != std::string_view::npos;
-       at = line_support::find_bytes(text, kStart, at + 1)) {
+  for (std::size_t at = find_bytes(text, kStart); at != std::string_view::npos;
+       at = find_bytes(text, kStart, at + 1)) {
     const std::string_view rest = text.substr(at + kStart.size());
     std::size_t i = 0;
     while (i < rest.size() && is_digit(rest[i])) ++i;
@@ -376,7 +377,7 @@ bool detect_jenkins_log(std::string_view path, std::string_view head) {
   const auto lines = line_support::first_lines(head, 8);
   if (lines.empty()) return false;
   if (starts_with(without_leading_notes(lines[0]), "Started by ")) return true;
-  return line_support::find_bytes(lines.span(), "\x1b[8mha:////") != std::string_view::npos;
+  return find_bytes(lines.span(), "\x1b[8mha:////") != std::string_view::npos;
 }
 
 std::unique_ptr<LineFormat> make_jenkins_log(std::string_view) { return std::make_unique<JenkinsLog>(); }

@@ -148,13 +148,6 @@ FirstLines first_lines(std::string_view head, std::size_t n) {
   return lines;
 }
 
-std::size_t find_bytes(std::string_view haystack, std::string_view needle, std::size_t from) {
-  if (from > haystack.size()) return std::string_view::npos;
-  const void* at = ::memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size());
-  return at == nullptr ? std::string_view::npos
-                       : static_cast<std::size_t>(static_cast<const char*>(at) - haystack.data());
-}
-
 // EntryIndex
 
 void EntryIndex::commit(uint64_t next_line) {

@@ -115,11 +115,6 @@ class FirstLines {
 // whole input (shorter than 64 KiB).
 FirstLines first_lines(std::string_view head, std::size_t n);
 
-// Where `needle` first occurs in `haystack` at or after `from`, or npos: memmem, which for a
-// needle of several bytes is much faster than string_view::find's call to memchr for each
-// candidate first byte.
-std::size_t find_bytes(std::string_view haystack, std::string_view needle, std::size_t from = 0);
-
 // Which history entry each line belongs to, and that entry's timestamp. Entries are
 // numbered 1, 2, ... in order of their first line; a line before the first entry has
 // none. Memory: nothing for a run of one-line entries without a timestamp (a plain bash or
