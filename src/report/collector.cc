@@ -163,12 +163,7 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
 
 std::pair<std::size_t, bool> FindingCollector::KeyIndex::try_emplace(const Key& key, std::size_t value) {
   if (2 * (size_ + 1) > slots_.size()) {
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(std::max<std::size_t>(64, 2 * old.size()), Slot{});
-    size_ = 0;
-    for (const Slot& s : old) {
-      if (s.used) try_emplace(s.key, s.value);
-    }
+    rebuild(std::max<std::size_t>(64, 2 * slots_.size()), [](const Key&) { return true; });
   }
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t i = KeyHash{}(key) & mask;; i = (i + 1) & mask) {

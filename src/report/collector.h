@@ -85,12 +85,7 @@ class FindingCollector {
     // Keeps the entries whose key `keep` accepts.
     template <class Keep>
     void retain(Keep keep) {
-      std::vector<Slot> old = std::move(slots_);
-      slots_.assign(old.size(), Slot{});
-      size_ = 0;
-      for (const Slot& s : old) {
-        if (s.used && keep(s.key)) try_emplace(s.key, s.value);
-      }
+      rebuild(slots_.size(), keep);
     }
     std::size_t size() const { return size_; }
     void clear() {
@@ -104,6 +99,16 @@ class FindingCollector {
       std::size_t value = 0;
       bool used = false;
     };
+    // The entries `keep` accepts, placed again in `capacity` slots.
+    template <class Keep>
+    void rebuild(std::size_t capacity, Keep keep) {
+      std::vector<Slot> old = std::move(slots_);
+      slots_.assign(capacity, Slot{});
+      size_ = 0;
+      for (const Slot& s : old) {
+        if (s.used && keep(s.key)) try_emplace(s.key, s.value);
+      }
+    }
     std::vector<Slot> slots_;  // a power of two long, at most half used
     std::size_t size_ = 0;
   };
