@@ -180,7 +180,9 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
   return make_error(ErrorCode::kInternal, "Hyperscan compile did not converge");
 }
 
-std::string Engine::hyperscan_expression(const rules::Rule& rule) { return relax_counted_repeats(rule.pattern); }
+std::string Engine::hyperscan_expression(const rules::Rule& rule) {
+  return relax_counted_repeats(widen_repeated_classes(rule.pattern));
+}
 
 const re2::RE2& Engine::regex(std::size_t rule) const {
   const Program& prog = programs_[rule];

@@ -24,7 +24,99 @@ bool counted_repeat(std::string_view p, std::size_t i, std::size_t& upper_begin,
   return true;
 }
 
+bool is_word_or_dash(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
+
+// `{n}`, `{m,}` or `{m,n}` at pattern[i]: where it closes (the index past '}') and its
+// upper bound (SIZE_MAX for `{m,}`), else npos.
+std::size_t counted_repeat_at(std::string_view p, std::size_t i, std::size_t& upper) {
+  if (i >= p.size() || p[i] != '{') return std::string_view::npos;
+  std::size_t j = i + 1;
+  const auto number = [&](std::size_t& value) {
+    const std::size_t from = j;
+    value = 0;
+    while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j])) != 0 && j - from < 9) {
+      value = value * 10 + static_cast<std::size_t>(p[j++] - '0');
+    }
+    return j > from;
+  };
+  if (!number(upper)) return std::string_view::npos;
+  if (j < p.size() && p[j] == ',') {
+    ++j;
+    if (j < p.size() && p[j] == '}') upper = SIZE_MAX;
+    else if (!number(upper)) return std::string_view::npos;
+  }
+  return j < p.size() && p[j] == '}' ? j + 1 : std::string_view::npos;
+}
+
+// The class opening at pattern[open] ('['): where it closes (the index of its ']') when
+// every member lies in [0-9A-Za-z_-], else npos. A '-' is a range only between two
+// alphanumerics of one kind that ascend (a-f, 0-9); an escaped '-' (\-) or one at either
+// end is the character.
+std::size_t plain_word_class(std::string_view p, std::size_t open) {
+  std::size_t i = open + 1;
+  if (i < p.size() && (p[i] == '^' || p[i] == ']')) return std::string_view::npos;
+  const auto same_kind = [](char a, char b) {
+    const auto kind = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0 ? 0 : std::islower(static_cast<unsigned char>(c)) != 0 ? 1 : 2; };
+    return kind(a) == kind(b);
+  };
+  while (i < p.size() && p[i] != ']') {
+    if (p[i] == '\\') {
+      if (i + 1 < p.size() && p[i + 1] == '-') {
+        i += 2;
+        continue;
+      }
+      return std::string_view::npos;
+    }
+    if (!is_word_or_dash(p[i])) return std::string_view::npos;
+    if (p[i] != '-' && i + 2 < p.size() && p[i + 1] == '-' && p[i + 2] != ']') {
+      const char lo = p[i], hi = p[i + 2];
+      if (std::isalnum(static_cast<unsigned char>(lo)) == 0 || std::isalnum(static_cast<unsigned char>(hi)) == 0 ||
+          !same_kind(lo, hi) || hi < lo) {
+        return std::string_view::npos;
+      }
+      i += 3;
+      continue;
+    }
+    ++i;
+  }
+  return i < p.size() ? i : std::string_view::npos;
+}
+
 }  // namespace
+
+std::string widen_repeated_classes(std::string_view p) {
+  std::string out;
+  out.reserve(p.size());
+  for (std::size_t i = 0; i < p.size();) {
+    if (p[i] == '\\' && i + 1 < p.size()) {  // an escape outside a class: two bytes
+      out.append(p.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    if (p[i] != '[') {
+      out += p[i++];
+      continue;
+    }
+    const std::size_t close = plain_word_class(p, i);
+    std::size_t upper = 0;
+    const std::size_t after = close == std::string_view::npos ? close : counted_repeat_at(p, close + 1, upper);
+    if (after != std::string_view::npos &&
+        (upper <= kWidenRepeatsUpTo || (after < p.size() && std::isalnum(static_cast<unsigned char>(p[after])) != 0))) {
+      out += "[0-9A-Za-z_-]";
+      i = close + 1;
+      continue;
+    }
+    // Any other class is copied whole, so that its ']' or '[' is never read as a class edge.
+    std::size_t j = i + 1;
+    if (j < p.size() && p[j] == '^') ++j;
+    if (j < p.size() && p[j] == ']') ++j;  // a leading ']' is a member
+    while (j < p.size() && p[j] != ']') j += (p[j] == '\\' && j + 1 < p.size()) ? 2 : 1;
+    j = std::min(p.size(), j + 1);
+    out.append(p.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
 
 std::string relax_counted_repeats(std::string_view p, std::size_t* smallest) {
   if (smallest != nullptr) *smallest = SIZE_MAX;

@@ -39,6 +39,49 @@ TEST(RelaxCountedRepeats, LeavesEscapedBracesAndClassesAlone) {
   EXPECT_EQ(relax_counted_repeats("a{1,99999999999}"), "a{1,99999999999}");  // not a number RE2 takes
 }
 
+TEST(WidenRepeatedClasses, WidensClassesHyperscanWouldFoldIntoALiteral) {
+  // Before literal text, and in a repeat of at most kWidenRepeatsUpTo.
+  EXPECT_EQ(widen_repeated_classes(R"(\b([a-f0-9]{36}NRAL)\b)"), R"(\b([0-9A-Za-z_-]{36}NRAL)\b)");
+  EXPECT_EQ(widen_repeated_classes(R"(-us[0-9]{1,2}\b)"), R"(-us[0-9A-Za-z_-]{1,2}\b)");
+  EXPECT_EQ(widen_repeated_classes("[a-f]{3}x[A-Z]{3,}"), "[0-9A-Za-z_-]{3}x[A-Z]{3,}");
+  EXPECT_EQ(widen_repeated_classes(R"([A-Za-z0-9_\-]{2}[-a]{1}[a-]{4}z)"), "[0-9A-Za-z_-]{2}[0-9A-Za-z_-]{1}[0-9A-Za-z_-]{4}z");
+}
+
+TEST(WidenRepeatedClasses, LeavesEveryOtherClassAlone) {
+  for (const std::string p : {
+           R"(\bsk-([a-f0-9]{32})\b)",   // a token's body: Hyperscan checks it after its literal
+           "[a-f0-9]{8}-[a-f]{4}_",       // followed by punctuation, not literal text
+           "xox[bpa]-",                   // no repeat
+           "[a-f0-9]+x [a-f]*x",          // only counted repeats
+           "[A-Za-z0-9/+]{2}",            // a member outside the set
+           "[^a-f]{2}",                   // negated
+           R"([\w]{2}[\x41]{2})",           // escapes other than \-
+           "[A-z]{2}[z-a]{2}[0-z]{2}",    // ranges across kinds or descending
+           R"(\[a-f]{2}\])",                // not a class
+           "[]a]{2}[a-f]{,2}",            // a leading ']'; not a counted repeat
+       }) {
+    EXPECT_EQ(widen_repeated_classes(p), p) << p;
+  }
+  EXPECT_EQ(widen_repeated_classes("[[]{2}[a]{2}"), "[[]{2}[0-9A-Za-z_-]{2}");  // '[' inside a class
+}
+
+TEST(WidenRepeatedClasses, MatchesASupersetEndingWhereThePatternDoes) {
+  // The widened pattern finds every match of the exact one, with the same end (Hyperscan
+  // reports ends; RE2 confirms from them).
+  const std::string pattern = R"(\b([a-f0-9]{8}NR[0-9]{1,2})\b)";
+  const re2::RE2 exact(pattern), wide(widen_repeated_classes(pattern));
+  ASSERT_NE(wide.pattern(), exact.pattern());
+  ASSERT_TRUE(exact.ok() && wide.ok());
+  for (const std::string text : {"k=0123abcdNR7 ", "0123abcdNR12", "x 89abcdefNR0\n"}) {
+    re2::StringPiece e, w;
+    ASSERT_TRUE(RE2::PartialMatch(text, exact, &e)) << text;
+    ASSERT_TRUE(RE2::PartialMatch(text, wide, &w)) << text;
+    EXPECT_EQ(e.data() + e.size(), w.data() + w.size()) << text;
+  }
+  EXPECT_TRUE(RE2::PartialMatch("0123ABCZNRx_", wide));  // wider: RE2 rejects it
+  EXPECT_FALSE(RE2::PartialMatch("0123ABCZNRx_", exact));
+}
+
 std::shared_ptr<const Engine> engine_for(const std::string& pattern) {
   std::string quoted;  // a YAML single-quoted scalar: ' is written ''
   for (const char c : pattern) quoted += c == '\'' ? std::string("''") : std::string(1, c);
