@@ -1,5 +1,6 @@
-// What rules cost Hyperscan: compiles subsets of the rules' patterns (with the engine's
-// flags, as bench/hs_bare.cc does) and times a bare scan of one generated corpus.
+// What rules cost Hyperscan: compiles subsets of the rules' patterns as the engine gives
+// them to Hyperscan (Engine::hyperscan_expression, the engine's flags) and times a bare
+// scan of one generated corpus.
 //
 //   hs_rules_cost [--rules PATH]... [--no-builtin] [--shape source|log|jsonl] [--mib N] [--reps N] MODE
 //     total              the whole set
@@ -51,10 +52,12 @@ class Db {
  public:
   Db(const std::vector<const Rule*>& rules, const std::vector<bool>& prefilter) {
     if (rules.empty()) return;
+    std::vector<std::string> patterns;  // what the engine gives Hyperscan for each rule
+    for (const Rule* rule : rules) patterns.push_back(tokensweep::engine::Engine::hyperscan_expression(*rule));
     std::vector<const char*> exprs;
     std::vector<unsigned> flags, ids;
     for (std::size_t i = 0; i < rules.size(); ++i) {
-      exprs.push_back(rules[i]->pattern.c_str());
+      exprs.push_back(patterns[i].c_str());
       flags.push_back(HS_FLAG_MULTILINE | (prefilter[i] ? HS_FLAG_PREFILTER : 0));
       ids.push_back(static_cast<unsigned>(i));
     }

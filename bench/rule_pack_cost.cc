@@ -1,8 +1,9 @@
 // Issue #7: what the rules added since the first pack cost the engine. Compiles the
 // engine (Hyperscan + RE2 confirmation, as `tokensweep scan` uses it) for several rule
-// sets, scans one generated corpus with each in turn (A, B, C, A, B, C, ...: the machine
+// sets, scans one generated corpus with each in turn (A, B, C, C, B, A, ...: the machine
 // is shared, so slow spells hit every set alike), timed in thread CPU time, and prints
-// each set's median MB/s and its ratio to the first set. bench/rule_pack_cost.sh runs it.
+// each set's median MB/s, its ratio to the first set's, and the median of the per-round
+// ratios to the first set ("paired", the steadier figure). bench/rule_pack_cost.sh runs it.
 //
 //   rule_pack_cost [--shape log|source|jsonl] [--mib N] [--rounds N] [--every BYTES] NAME=DIR|NAME=builtin ...
 
@@ -86,7 +87,9 @@ int main(int argc, char** argv) {
   for (const Set& s : sets) scanners.emplace_back(s.engine);
   std::vector<engine::Match> matches;
   for (int round = 0; round <= rounds; ++round) {  // round 0 warms up (RE2 programs, caches)
-    for (std::size_t k = 0; k < sets.size(); ++k) {
+    for (std::size_t i = 0; i < sets.size(); ++i) {
+      // Every other round in reverse, so that no set always runs right after another.
+      const std::size_t k = round % 2 == 0 ? i : sets.size() - 1 - i;
       std::size_t found = 0;
       const double start = bench::thread_cpu_seconds();
       for (std::size_t off = 0; off < data.size(); off += kBlock) {
@@ -101,12 +104,19 @@ int main(int argc, char** argv) {
   }
   std::printf("%s corpus, %zu MiB, a token every ~%zu bytes; median of %d rounds, thread CPU time\n",
               shape == bench::Shape::kLog ? "log" : shape == bench::Shape::kSource ? "source" : "jsonl", mib, every, rounds);
-  double first_mbps = 0;
-  for (Set& s : sets) {
-    std::sort(s.seconds.begin(), s.seconds.end());
-    const double mbps = static_cast<double>(data.size()) / s.seconds[s.seconds.size() / 2] / 1e6;
-    if (first_mbps == 0) first_mbps = mbps;
-    std::printf("%-34s %8.1f MB/s  x%.2f  (%zu matches)\n", s.name.c_str(), mbps, mbps / first_mbps, s.matches);
+  // The machine's speed drifts from minute to minute; the ratio of one round's two times,
+  // taken a moment apart, drifts far less than the ratio of two medians.
+  const auto median = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  const double first_mbps = static_cast<double>(data.size()) / median(sets[0].seconds) / 1e6;
+  for (const Set& s : sets) {
+    const double mbps = static_cast<double>(data.size()) / median(s.seconds) / 1e6;
+    std::vector<double> ratios;
+    for (std::size_t r = 0; r < s.seconds.size(); ++r) ratios.push_back(sets[0].seconds[r] / s.seconds[r]);
+    std::printf("%-34s %8.1f MB/s  x%.2f  paired x%.2f  (%zu matches)\n", s.name.c_str(), mbps, mbps / first_mbps,
+                median(ratios), s.matches);
   }
   return 0;
 }
