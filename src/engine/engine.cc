@@ -129,6 +129,7 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
     }
     prog.max_width = std::min<std::size_t>(info->max_width, kMaxMatchWidth);
     engine->max_window_ = std::max(engine->max_window_, prog.max_width);
+    engine->build_ending(i);  // regex(i) ran above, before the width was known
   }
   if (!found.empty()) return fail();
 
@@ -193,15 +194,19 @@ const re2::RE2& Engine::regex(std::size_t rule) const {
       auto re = std::make_unique<re2::RE2>("(?m)" + relaxed, re2_options());
       if (re->ok() && re->NumberOfCapturingGroups() == prog.re->NumberOfCapturingGroups()) prog.relaxed = std::move(re);
     }
-    if (prog.max_width > kSearchBackFromWidth && prog.re->ok()) {
-      // \z (end of text, whatever (?m) says) makes RE2 run its reverse DFA from the
-      // end of the text it is given, anchored there, and stop where no match can start.
-      const std::string& body = prog.relaxed ? relaxed : rules_[rule].pattern;
-      auto re = std::make_unique<re2::RE2>("(?m)(?:" + body + ")\\z", re2_options());
-      if (re->ok()) prog.ending = std::move(re);
-    }
+    build_ending(rule);
   });
   return *prog.re;
+}
+
+void Engine::build_ending(std::size_t rule) const {
+  const Program& prog = programs_[rule];
+  if (prog.ending || !prog.re || !prog.re->ok() || prog.max_width <= kSearchBackFromWidth) return;
+  // \z (end of text, whatever (?m) says) makes RE2 run its reverse DFA from the end of the
+  // text it is given, anchored there, and stop where no match can start.
+  const std::string& body = prog.relaxed ? prog.relaxed->pattern() : prog.re->pattern();
+  auto re = std::make_unique<re2::RE2>("(?m)(?:" + body + ")\\z", re2_options());
+  if (re->ok()) prog.ending = std::move(re);
 }
 
 const re2::RE2* Engine::relaxed_regex(std::size_t rule) const { return programs_[rule].relaxed.get(); }

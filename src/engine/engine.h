@@ -105,6 +105,9 @@ class Engine {
   const re2::RE2& regex(std::size_t rule) const;
   const re2::RE2* relaxed_regex(std::size_t rule) const;  // after regex(rule)
   const re2::RE2* ending_regex(std::size_t rule) const;   // after regex(rule)
+  // Builds Program::ending for a wide rule once its RE2 program and max_width are known:
+  // from regex() for an engine from the cache, from compile() for one compiled now.
+  void build_ending(std::size_t rule) const;
   struct DatabaseDeleter { void operator()(hs_database* db) const; };
 
   Engine() = default;

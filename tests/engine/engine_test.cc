@@ -320,6 +320,31 @@ TEST(DatabaseCache, SecondCompileLoadsTheCachedDatabaseAndScansTheSame) {
   EXPECT_TRUE(a == b);
 }
 
+TEST(DatabaseCache, ACachedEngineConfirmsAsTheFreshlyCompiledOneDoes) {
+  // A wide rule searches backwards from a hit for its match's start (engine.h); an engine
+  // compiled now did not, until the rule's width was known when its RE2 program was built.
+  testing::TempDir dir;
+  CompileOptions options;
+  options.cache_dir = dir.str();
+  const std::string yaml = one_rule(R"(\b(tok_[a-z]{10,500})\b)");
+  auto fresh = Engine::compile(rule_set(yaml), nullptr, options);
+  auto cached = Engine::compile(rule_set(yaml), nullptr, options);
+  ASSERT_TRUE(fresh.has_value() && cached.has_value());
+  ASSERT_FALSE(fresh.value()->from_cache());
+  ASSERT_TRUE(cached.value()->from_cache());
+  std::string body;
+  for (uint32_t x = 7; body.size() < 300;) body += static_cast<char>('a' + (x = x * 1103515245U + 12345U) % 26);
+  const std::string text = "x tok_" + body + " y";
+  Scanner a(fresh.value()), b(cached.value());
+  std::vector<Match> ma, mb;
+  ASSERT_TRUE(a.scan(text, ma).has_value());
+  ASSERT_TRUE(b.scan(text, mb).has_value());
+  ASSERT_EQ(ma.size(), 1U);
+  ASSERT_EQ(mb.size(), 1U);
+  EXPECT_EQ(a.stats().confirmations, b.stats().confirmations);
+  EXPECT_EQ(a.stats().confirmations, 2U);  // the backward search, then the capture
+}
+
 TEST(DatabaseCache, ADifferentRuleSetMissesTheCache) {
   testing::TempDir dir;
   CompileOptions options;
