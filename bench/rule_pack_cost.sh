@@ -5,10 +5,10 @@
 # since), and runs build/bench/rule_pack_cost on the three shapes of corpus: the three sets
 # scanned in turn, ROUNDS times, median MB/s in thread CPU time, ratios to the first pack.
 #
-#   bash bench/rule_pack_cost.sh [ROUNDS=9] [MIB=64]
+#   bash bench/rule_pack_cost.sh [ROUNDS=41] [MIB=64]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-rounds=${1:-9}
+rounds=${1:-41}
 mib=${2:-64}
 first_pack=5a5cf82
 bash "$root/scripts/build.sh" --target rule_pack_cost >/dev/null
