@@ -633,10 +633,10 @@ bool plan_segments(const source::Input& input, std::size_t index, const ScanOpti
     // The last reads on like a whole file would: to --max-file-size (which it then reports)
     // or, uncapped, to the end, even if the file grew since it was listed.
     seg.read_end = seg.last ? UINT64_MAX : seg.own_end + margin;
+    seg.next_read_begin = seg.read_end;  // the last keeps this; the others get their successor's start below
     segments.push_back(seg);
   }
   for (std::size_t k = first; k + 1 < segments.size(); ++k) segments[k].next_read_begin = segments[k + 1].read_begin;
-  segments.back().next_read_begin = segments.back().read_end;
   return true;
 }
 
