@@ -31,6 +31,8 @@ class TempDir {
 
   const std::filesystem::path& path() const { return path_; }
   std::string str() const { return path_.string(); }
+  // `dir / "a/b"`: where `relative` is inside, as a string.
+  std::string operator/(const std::string& relative) const { return (path_ / relative).string(); }
 
   // Writes `content` to `relative`, creating parent directories; returns the full path.
   std::string write(const std::string& relative, std::string_view content) const {

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_dir.h"  // TempDir, for the login tests too
+
 namespace tokensweep::testing {
 
 using Env = std::map<std::string, std::string>;
@@ -65,20 +67,6 @@ struct RunResult {
 // Runs to completion (with a timeout) and returns what it said.
 RunResult run(const std::vector<std::string>& argv, ChildOptions options,
               std::chrono::milliseconds timeout = std::chrono::seconds(60));
-
-// A fresh directory under $TMPDIR, removed (recursively) by the destructor.
-class TempDir {
- public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
 
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text);
