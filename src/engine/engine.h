@@ -67,8 +67,9 @@ class Engine {
   static Result<std::shared_ptr<const Engine>> compile(rules::RuleSet rules,
                                                        std::vector<RuleProblem>* problems = nullptr,
                                                        const CompileOptions& options = {});
-  // The expression Hyperscan is given for `rule`: its pattern with large counted repeats
-  // relaxed (relax.h), compiled with HS_FLAG_MULTILINE, and HS_FLAG_PREFILTER when
+  // The expression Hyperscan is given for `rule`: its pattern with small word classes
+  // widened and large counted repeats relaxed (relax.h: a superset, which RE2 narrows to
+  // the pattern on every hit), compiled with HS_FLAG_MULTILINE, and HS_FLAG_PREFILTER when
   // is_prefiltered().
   static std::string hyperscan_expression(const rules::Rule& rule);
 

@@ -49,35 +49,31 @@ std::size_t counted_repeat_at(std::string_view p, std::size_t i, std::size_t& up
 }
 
 // The class opening at pattern[open] ('['): where it closes (the index of its ']') when
-// every member lies in [0-9A-Za-z_-], else npos. A '-' is a range only between two
-// alphanumerics of one kind that ascend (a-f, 0-9); an escaped '-' (\-) or one at either
-// end is the character.
+// every member lies in [0-9A-Za-z_-], else npos. A member is a character (an escaped '-'
+// included) or a range of two alphanumerics of one kind that ascend (a-f, 0-9); any other
+// range (--a, _-a, A-z) may hold other characters, and is refused.
 std::size_t plain_word_class(std::string_view p, std::size_t open) {
   std::size_t i = open + 1;
   if (i < p.size() && (p[i] == '^' || p[i] == ']')) return std::string_view::npos;
-  const auto same_kind = [](char a, char b) {
-    const auto kind = [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0 ? 0 : std::islower(static_cast<unsigned char>(c)) != 0 ? 1 : 2; };
-    return kind(a) == kind(b);
+  const auto kind = [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return std::isdigit(u) != 0 ? 1 : std::islower(u) != 0 ? 2 : std::isupper(u) != 0 ? 3 : 0;
   };
   while (i < p.size() && p[i] != ']') {
-    if (p[i] == '\\') {
-      if (i + 1 < p.size() && p[i + 1] == '-') {
-        i += 2;
-        continue;
-      }
+    char lo = p[i];
+    if (lo == '\\') {
+      if (i + 1 >= p.size() || p[i + 1] != '-') return std::string_view::npos;
+      lo = '-';
+      ++i;
+    }
+    ++i;  // past lo
+    if (i + 1 < p.size() && p[i] == '-' && p[i + 1] != ']') {  // a range lo-hi
+      const char hi = p[i + 1];
+      if (kind(lo) == 0 || kind(lo) != kind(hi) || hi < lo) return std::string_view::npos;
+      i += 2;
+    } else if (!is_word_or_dash(lo)) {
       return std::string_view::npos;
     }
-    if (!is_word_or_dash(p[i])) return std::string_view::npos;
-    if (p[i] != '-' && i + 2 < p.size() && p[i + 1] == '-' && p[i + 2] != ']') {
-      const char lo = p[i], hi = p[i + 2];
-      if (std::isalnum(static_cast<unsigned char>(lo)) == 0 || std::isalnum(static_cast<unsigned char>(hi)) == 0 ||
-          !same_kind(lo, hi) || hi < lo) {
-        return std::string_view::npos;
-      }
-      i += 3;
-      continue;
-    }
-    ++i;
   }
   return i < p.size() ? i : std::string_view::npos;
 }

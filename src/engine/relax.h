@@ -22,20 +22,21 @@ inline constexpr unsigned kRelaxRepeatsFrom = 64;
 // same ordered parses, one the exact pattern also has.
 std::string relax_counted_repeats(std::string_view pattern, std::size_t* smallest = nullptr);
 
+// Classes repeated at most this many times are widened (widen_repeated_classes).
+inline constexpr std::size_t kWidenRepeatsUpTo = 3;
+
 // For Hyperscan only. Hyperscan folds a small character class next to short literal text
 // into its literals, one literal per member: `[a-f0-9]{36}NRAL` becomes sixteen literals
 // "0NRA" to "fNRA", `-us[0-9]{1,2}` ten. Its literal matcher slows with every literal it
-// holds (issue #7: those two rules added 24 strings to the 397 of its table for all the
-// others, and a scan of source text ran ~9% slower for them), while RE2 checks the class on
-// every hit anyway. So a class whose
-// members all lie in [0-9A-Za-z_-] (letters, digits, ranges of one kind, '_', '-') is
-// written as that whole set when it is repeated ({n}, {m,}, {m,n}) at most
-// kWidenRepeatsUpTo times, or directly before a letter or digit: a superset of the pattern,
-// whose matches end where the pattern's do. A token's body after its literal prefix is left
-// as it is: there Hyperscan's own check of the class stops a false start early (widening
-// those too made a dense scan 18% slower). Negated classes, classes with any other member
-// or an escape other than \-, and uncounted repeats are left alone.
+// holds (issue #7: folded so, those two rules held 24 of the 421 strings of its table, and
+// a scan of source text ran ~9% slower for them), while RE2 checks the class on every hit
+// anyway. So a class whose members all lie in [0-9A-Za-z_-] (letters, digits, ranges of
+// one kind, '_', '-') is written as that whole set when it is repeated ({n}, {m,}, {m,n})
+// at most kWidenRepeatsUpTo times, or directly before a letter or digit: a superset of the
+// pattern, whose matches end where the pattern's do. A token's body after its literal
+// prefix is left as it is: there Hyperscan's own check of the class stops a false start
+// early (widening those too made a dense scan 18% slower). Negated classes, classes with
+// any other member, range or escape than \-, and uncounted repeats are left alone.
 std::string widen_repeated_classes(std::string_view pattern);
-inline constexpr std::size_t kWidenRepeatsUpTo = 3;
 
 }  // namespace tokensweep::engine

@@ -57,6 +57,8 @@ TEST(WidenRepeatedClasses, LeavesEveryOtherClassAlone) {
            "[^a-f]{2}",                   // negated
            R"([\w]{2}[\x41]{2})",           // escapes other than \-
            "[A-z]{2}[z-a]{2}[0-z]{2}",    // ranges across kinds or descending
+           "[--a]{2}[_-a]{2}",            // ranges from punctuation (--a holds ':' to '`')
+           R"([\--a]{2})",                  // the same from an escaped '-'
            R"(\[a-f]{2}\])",                // not a class
            "[]a]{2}[a-f]{,2}",            // a leading ']'; not a counted repeat
        }) {
