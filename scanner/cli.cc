@@ -1,11 +1,11 @@
 // The one file that calls CLI11: its exceptions stop here.
 #include "cli.h"
 
-#include <CLI/CLI.hpp>
 
 #include <iostream>
 
 #include "commands.h"
+#include "common/cli11.h"
 
 namespace tokensweep::cli {
 

@@ -1,12 +1,7 @@
 #include "login/cli.h"
 
-// GCC 12 sees a "potential null pointer dereference" inside CLI11's split() (a vector of
-// strings growing); a false alarm in a library header, kept out of every build log.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wnull-dereference"
-#include <CLI/CLI.hpp>
-#pragma GCC diagnostic pop
 
+#include "common/cli11.h"
 #include "login/commands.h"
 #include "login/process.h"
 

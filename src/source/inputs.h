@@ -36,7 +36,7 @@ struct WalkOptions {
   // Path allowlist (source/path_glob.h), matched against each walked path relative to
   // the root it was found under; a matching directory is not descended into. A root
   // named on the command line is matched as given.
-  std::vector<std::string> exclude;
+  std::vector<std::string> exclude{};
 };
 
 struct WalkStats {

@@ -78,7 +78,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "  - {name: e, type: exec, command: [b], match: {rules: [y]}}\n",
                 "hooks.yaml:3", "used twice"},
         BadFile{"NotYaml", "hooks: [\n", "hooks.yaml:2", ""}),
-    [](const auto& info) { return std::string(info.param.name); });
+    [](const auto& test) { return std::string(test.param.name); });
 
 TEST(BrokerConfig, TheInlineSecretIsNotEchoed) {
   auto c = parse_broker_config("hooks:\n  - name: idp\n    type: oauth\n    issuer: https://i.example\n"

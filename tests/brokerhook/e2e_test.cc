@@ -59,7 +59,9 @@ class BrokerE2E : public ::testing::Test {
   void expect_no_secret(const Scan& s, const std::string& audit = "") const {
     EXPECT_TRUE(free_of(s.run.out, everything_issued())) << "a token is on stdout";
     EXPECT_TRUE(free_of(s.run.err, everything_issued())) << "a token is on stderr";
-    if (!audit.empty()) EXPECT_TRUE(free_of(read_file(audit), everything_issued())) << "a token is in the audit log";
+    if (!audit.empty()) {
+      EXPECT_TRUE(free_of(read_file(audit), everything_issued())) << "a token is in the audit log";
+    }
   }
   std::vector<nlohmann::json> hook_log() const {
     std::vector<nlohmann::json> out;
@@ -283,7 +285,7 @@ TEST_F(BrokerE2E, EachDistinctSecretIsCheckedOncePerRun) {
 }
 
 TEST_F(BrokerE2E, AfterRevokeTheLoginClientsNextRefreshSaysLogInAgain) {
-  if (run({"/bin/keyctl", "show", "@u"}, ChildOptions{base_env()}, 10s).exit_code != 0) {
+  if (run({"/bin/keyctl", "show", "@u"}, ChildOptions{.env = base_env()}, 10s).exit_code != 0) {
     GTEST_SKIP() << "the kernel keyring is refused on this machine";
   }
   TempDir home;
@@ -312,7 +314,7 @@ TEST_F(BrokerE2E, AfterRevokeTheLoginClientsNextRefreshSaysLogInAgain) {
   EXPECT_TRUE(free_of(refresh.out + refresh.err, everything_issued()));
   run({kLogin, "--allow-http-loopback", "logout"}, o, 30s);
   run({"/bin/keyctl", "purge", "-p", "user", "tokensweep-login:tokensweep-login@" + broker.issuer()},
-      ChildOptions{base_env()}, 10s);
+      ChildOptions{.env = base_env()}, 10s);
 }
 
 TEST_F(BrokerE2E, AScanWithoutBrokerMakesNoNetworkCall) {
@@ -322,7 +324,7 @@ TEST_F(BrokerE2E, AScanWithoutBrokerMakesNoNetworkCall) {
   const std::string trace = dir / "strace.txt";
   auto traced = run({"/usr/bin/strace", "-f", "-qq", "-e", "trace=socket,connect", "-o", trace, kScanner, "scan",
                      "--format", "jsonl", log},
-                    ChildOptions{scanner_env()}, 60s);
+                    ChildOptions{.env = scanner_env()}, 60s);
   if (traced.exit_code != 1) GTEST_SKIP() << "strace cannot trace here: " << traced.err.substr(0, 200);
   const std::string calls = read_file(trace);
   EXPECT_EQ(calls.find("AF_INET"), std::string::npos) << calls.substr(0, 2000);
@@ -331,7 +333,7 @@ TEST_F(BrokerE2E, AScanWithoutBrokerMakesNoNetworkCall) {
   auto with = run({"/usr/bin/strace", "-f", "-qq", "-e", "trace=connect", "-o", trace, kScanner, "scan", "--format",
                    "jsonl", "--broker", file("broker.yaml", webhook_hook(broker, false)), log},
                   [&] {
-                    ChildOptions o{scanner_env()};
+                    ChildOptions o{.env = scanner_env()};
                     o.env["IDP_SCANNER_SECRET"] = broker.scanner_secret();
                     return o;
                   }(),

@@ -116,12 +116,12 @@ TEST_F(BrokerFaults, ASelfSignedCertificateIsUnknownUntilTrusted) {
   auto made = run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                    "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
                    "subjectAltName=IP:127.0.0.1"},
-                  ChildOptions{base_env()}, 60s);
+                  ChildOptions{.env = base_env()}, 60s);
   ASSERT_EQ(made.exit_code, 0) << made.err;
   const int port = closed_port();
   Child server({"/usr/bin/openssl", "s_server", "-quiet", "-accept", "127.0.0.1:" + std::to_string(port), "-cert", cert,
                 "-key", key, "-www"},
-               ChildOptions{base_env(), false, true});
+               ChildOptions{.env = base_env(), .keep_stdin = true});
   std::this_thread::sleep_for(300ms);
   // An oauth hook, so that the first request is discovery's GET, which s_server -www answers.
   auto hooks = [&](const std::string& extra) {

@@ -23,7 +23,9 @@ rules::RuleSet rule_set(const std::string& yaml) {
   auto parsed = rules::parse_rules_yaml(yaml, "test.yaml");
   EXPECT_TRUE(parsed.has_value()) << (parsed ? "" : parsed.error().to_string());
   rules::RuleSet set;
-  if (parsed) EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
+  if (parsed) {
+    EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
+  }
   return set;
 }
 

@@ -30,7 +30,9 @@ rules::RuleSet two_rules() {
                                         "test.yaml");
   EXPECT_TRUE(parsed.has_value()) << (parsed ? "" : parsed.error().to_string());
   rules::RuleSet set;
-  if (parsed) EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
+  if (parsed) {
+    EXPECT_TRUE(set.add(std::move(parsed).value()).has_value());
+  }
   return set;
 }
 
@@ -71,7 +73,9 @@ TEST(FindingCollector, ManyBlocksOfFindingsComeBackInOrderOncePerSecretAndLine) 
     ASSERT_EQ(findings[i].line, i + 1) << "finding " << i;
     ASSERT_EQ(findings[i].column, 3U);
     ASSERT_EQ(findings[i].rule_id, "test.specific") << "the more confident rule wins, line " << i + 1;
-    if (i > 0) ASSERT_LT(findings[i - 1].offset, findings[i].offset);
+    if (i > 0) {
+      ASSERT_LT(findings[i - 1].offset, findings[i].offset);
+    }
   }
   EXPECT_TRUE(collector.take().empty()) << "take() hands everything over once";
 }

@@ -29,9 +29,10 @@ inline constexpr const char* kTestRules = R"(rules:
     negative_examples: ['y']
 )";
 
-inline ProcessResult tokensweep(std::vector<std::string> args, const ProcessOptions& options = {}) {
-  args.insert(args.begin(), tokensweep_binary());
-  return run_process(args, options);
+inline ProcessResult tokensweep(const std::vector<std::string>& args, const ProcessOptions& options = {}) {
+  std::vector<std::string> argv{tokensweep_binary()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_process(argv, options);
 }
 
 // `tokensweep scan --no-builtin-rules --rules <test rules> ARGS...`

@@ -60,7 +60,7 @@ TEST(Inputs, DoesNotFollowSymlinksUnlessAsked) {
   EXPECT_EQ(relative_paths(inputs, dir), (std::vector<std::string>{"real.txt"}));
 
   inputs.clear();
-  collect_inputs({dir.str()}, WalkOptions{true}, inputs, diags);
+  collect_inputs({dir.str()}, WalkOptions{.follow_symlinks = true}, inputs, diags);
   EXPECT_EQ(relative_paths(inputs, dir), (std::vector<std::string>{"link.txt", "linkdir/secret.txt", "real.txt"}));
   EXPECT_TRUE(diags.empty());
 }

@@ -24,8 +24,8 @@ struct ChildOptions {
   Env env;
   bool pty = false;         // stdin/stdout/stderr on a pseudo-terminal (merged into out)
   bool keep_stdin = false;  // keep a pipe to stdin open (closed in the destructor)
-  std::string input;        // written to stdin at start (when not pty)
-  std::string cwd;
+  std::string input{};      // written to stdin at start (when not pty)
+  std::string cwd{};
 };
 
 class Child {
