@@ -1,7 +1,6 @@
 // The one file that calls CLI11: its exceptions stop here.
 #include "cli.h"
 
-
 #include <iostream>
 
 #include "commands.h"

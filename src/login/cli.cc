@@ -1,6 +1,5 @@
 #include "login/cli.h"
 
-
 #include "common/cli11.h"
 #include "login/commands.h"
 #include "login/process.h"
