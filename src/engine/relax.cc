@@ -24,6 +24,17 @@ bool counted_repeat(std::string_view p, std::size_t i, std::size_t& upper_begin,
   return true;
 }
 
+// The length of the escape at pattern[i] (a '\\'): two bytes, or for \Q a quoted run up
+// to and including its \E (or the pattern's end): its brackets and braces are literal
+// text, never a class or a repeat.
+std::size_t escape_length(std::string_view p, std::size_t i) {
+  if (i + 1 < p.size() && p[i + 1] == 'Q') {
+    const std::size_t end = p.find("\\E", i + 2);
+    return end == std::string_view::npos ? p.size() - i : end + 2 - i;
+  }
+  return std::min<std::size_t>(2, p.size() - i);
+}
+
 bool is_word_or_dash(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
 
 // `{n}`, `{m,}` or `{m,n}` at pattern[i]: where it closes (the index past '}') and its
@@ -84,9 +95,10 @@ std::string widen_repeated_classes(std::string_view p) {
   std::string out;
   out.reserve(p.size());
   for (std::size_t i = 0; i < p.size();) {
-    if (p[i] == '\\' && i + 1 < p.size()) {  // an escape outside a class: two bytes
-      out.append(p.substr(i, 2));
-      i += 2;
+    if (p[i] == '\\') {  // an escape outside a class
+      const std::size_t n = escape_length(p, i);
+      out.append(p.substr(i, n));
+      i += n;
       continue;
     }
     if (p[i] != '[') {
@@ -121,7 +133,13 @@ std::string relax_counted_repeats(std::string_view p, std::size_t* smallest) {
   bool in_class = false;
   for (std::size_t i = 0; i < p.size();) {
     const char c = p[i];
-    if (c == '\\' && i + 1 < p.size()) {  // an escape: two bytes, never a quantifier
+    if (c == '\\' && !in_class) {  // an escape: never a quantifier
+      const std::size_t n = escape_length(p, i);
+      out.append(p.substr(i, n));
+      i += n;
+      continue;
+    }
+    if (c == '\\' && i + 1 < p.size()) {  // inside a class: two bytes
       out.append(p.substr(i, 2));
       i += 2;
       continue;

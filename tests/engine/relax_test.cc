@@ -36,6 +36,9 @@ TEST(RelaxCountedRepeats, LeavesEscapedBracesAndClassesAlone) {
   EXPECT_EQ(relax_counted_repeats(R"([]{1,100}][^]x]{1,100})"), R"([]{1,100}][^]x]{1,})");
   EXPECT_EQ(relax_counted_repeats(R"([\]{]{1,100})"), R"([\]{]{1,})");
   EXPECT_EQ(relax_counted_repeats("no repeats"), "no repeats");
+  // \Q...\E quotes: what is inside is literal text.
+  EXPECT_EQ(relax_counted_repeats(R"(\Qa{1,100}\Eb{1,100})"), R"(\Qa{1,100}\Eb{1,})");
+  EXPECT_EQ(relax_counted_repeats(R"(\Qa{1,100})"), R"(\Qa{1,100})");
   EXPECT_EQ(relax_counted_repeats("a{1,99999999999}"), "a{1,99999999999}");  // not a number RE2 takes
 }
 
@@ -65,6 +68,9 @@ TEST(WidenRepeatedClasses, LeavesEveryOtherClassAlone) {
     EXPECT_EQ(widen_repeated_classes(p), p) << p;
   }
   EXPECT_EQ(widen_repeated_classes("[[]{2}[a]{2}"), "[[]{2}[0-9A-Za-z_-]{2}");  // '[' inside a class
+  // \Q...\E quotes: what is inside is literal text.
+  EXPECT_EQ(widen_repeated_classes(R"(\Q[a-f]{2}x\E[a-f]{2}x)"), R"(\Q[a-f]{2}x\E[0-9A-Za-z_-]{2}x)");
+  EXPECT_EQ(widen_repeated_classes(R"(\Q[a-f]{2}x)"), R"(\Q[a-f]{2}x)");
 }
 
 TEST(WidenRepeatedClasses, MatchesASupersetEndingWhereThePatternDoes) {
