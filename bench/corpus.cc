@@ -2,6 +2,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <array>
 #include <random>
 
@@ -117,6 +118,17 @@ double thread_cpu_seconds() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[values.size() / 2];
+}
+
+int count_hit(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
+  ++*static_cast<unsigned long long*>(ctx);
+  return 0;
 }
 
 }  // namespace tokensweep::bench

@@ -89,20 +89,16 @@ const HsDatabase& bare_database() {
   return h;
 }
 
-int count_hit(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
-  ++*static_cast<std::size_t*>(ctx);
-  return 0;
-}
 
 void BM_HyperscanBare(benchmark::State& state, Shape shape, std::size_t token_every) {
   const std::string& data = corpus(shape, token_every);
   const HsDatabase& h = bare_database();
   const std::size_t block = 8U << 20;
   for (auto _ : state) {
-    std::size_t hits = 0;
+    unsigned long long hits = 0;
     for (std::size_t off = 0; off < data.size(); off += block) {
       const std::size_t n = std::min(block, data.size() - off);
-      hs_scan(h.db, data.data() + off, static_cast<unsigned>(n), 0, h.scratch, count_hit, &hits);
+      hs_scan(h.db, data.data() + off, static_cast<unsigned>(n), 0, h.scratch, bench::count_hit, &hits);
     }
     benchmark::DoNotOptimize(hits);
     state.counters["hits"] = static_cast<double>(hits);

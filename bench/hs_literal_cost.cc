@@ -78,11 +78,6 @@ Literals load(const std::string& path) {
   return l;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -117,15 +112,11 @@ int main(int argc, char** argv) {
   const std::string data = bench::make_corpus(shape, mib << 20, 64 << 10);
   const auto scan = [&](const Literals& l) {
     unsigned long long hits = 0;
-    const auto count = [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) -> int {
-      ++*static_cast<unsigned long long*>(ctx);
-      return 0;
-    };
     constexpr std::size_t kBlock = pipeline::kDefaultBlockSize;
     const double start = bench::thread_cpu_seconds();
     for (std::size_t off = 0; off < data.size(); off += kBlock) {
       const std::size_t n = std::min(kBlock, data.size() - off);
-      hs_scan(l.db, data.data() + off, static_cast<unsigned>(n), 0, l.scratch, count, &hits);
+      hs_scan(l.db, data.data() + off, static_cast<unsigned>(n), 0, l.scratch, bench::count_hit, &hits);
     }
     return bench::thread_cpu_seconds() - start;
   };
@@ -138,7 +129,7 @@ int main(int argc, char** argv) {
     ratio.push_back(ta.back() / tb.back());
   }
   std::printf("A: %zu literals %.4f s   B: %zu literals %.4f s   B/A speed x%.2f (median of %d pairs, %zu MiB)\n",
-              a.count, median(ta), b.count, median(tb), median(ratio), rounds, mib);
+              a.count, bench::median(ta), b.count, bench::median(tb), bench::median(ratio), rounds, mib);
   hs_free_scratch(a.scratch);
   hs_free_scratch(b.scratch);
   hs_free_database(a.db);

@@ -42,11 +42,7 @@
 namespace {
 
 using tokensweep::rules::Rule;
-
-int count_hit(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
-  ++*static_cast<unsigned long long*>(ctx);
-  return 0;
-}
+using tokensweep::bench::median;
 
 class Db {
  public:
@@ -91,7 +87,7 @@ class Db {
     const double s0 = tokensweep::bench::thread_cpu_seconds();
     for (std::size_t off = 0; off < data.size(); off += kBlock) {
       const std::size_t n = std::min(kBlock, data.size() - off);
-      hs_scan(db_, data.data() + off, static_cast<unsigned>(n), 0, scratch_, count_hit, &hits);
+      hs_scan(db_, data.data() + off, static_cast<unsigned>(n), 0, scratch_, tokensweep::bench::count_hit, &hits);
     }
     hits_ = hits;
     return tokensweep::bench::thread_cpu_seconds() - s0;
@@ -103,11 +99,6 @@ class Db {
   double compile_seconds_ = 0;
   unsigned long long hits_ = 0;
 };
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
 
 std::string file_of(const Rule& r) {
   std::string o = r.origin;

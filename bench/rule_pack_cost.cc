@@ -106,17 +106,13 @@ int main(int argc, char** argv) {
               shape == bench::Shape::kLog ? "log" : shape == bench::Shape::kSource ? "source" : "jsonl", mib, every, rounds);
   // The machine's speed drifts from minute to minute; the ratio of one round's two times,
   // taken a moment apart, drifts far less than the ratio of two medians.
-  const auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
-  const double first_mbps = static_cast<double>(data.size()) / median(sets[0].seconds) / 1e6;
+  const double first_mbps = static_cast<double>(data.size()) / bench::median(sets[0].seconds) / 1e6;
   for (const Set& s : sets) {
-    const double mbps = static_cast<double>(data.size()) / median(s.seconds) / 1e6;
+    const double mbps = static_cast<double>(data.size()) / bench::median(s.seconds) / 1e6;
     std::vector<double> ratios;
     for (std::size_t r = 0; r < s.seconds.size(); ++r) ratios.push_back(sets[0].seconds[r] / s.seconds[r]);
     std::printf("%-34s %8.1f MB/s  x%.2f  paired x%.2f  (%zu matches)\n", s.name.c_str(), mbps, mbps / first_mbps,
-                median(ratios), s.matches);
+                bench::median(ratios), s.matches);
   }
   return 0;
 }
