@@ -7,23 +7,6 @@
 namespace tokensweep::engine {
 namespace {
 
-// Reads `{m,n}` at pattern[i]; on success sets where the upper bound begins and ends
-// (n's digits) and the index just past '}'.
-bool counted_repeat(std::string_view p, std::size_t i, std::size_t& upper_begin, std::size_t& upper_end,
-                    std::size_t& close) {
-  if (p[i] != '{') return false;
-  std::size_t j = i + 1;
-  const std::size_t lower_begin = j;
-  while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j])) != 0) ++j;
-  if (j == lower_begin || j >= p.size() || p[j] != ',') return false;
-  upper_begin = ++j;
-  while (j < p.size() && std::isdigit(static_cast<unsigned char>(p[j])) != 0) ++j;
-  upper_end = j;
-  if (upper_end == upper_begin || j >= p.size() || p[j] != '}') return false;
-  close = j + 1;
-  return true;
-}
-
 // The length of the escape at pattern[i] (a '\\'): two bytes, or for \Q a quoted run up
 // to and including its \E (or the pattern's end): its brackets and braces are literal
 // text, never a class or a repeat.
@@ -37,10 +20,17 @@ std::size_t escape_length(std::string_view p, std::size_t i) {
 
 bool is_word_or_dash(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-'; }
 
-// `{n}`, `{m,}` or `{m,n}` at pattern[i]: where it closes (the index past '}') and its
-// upper bound (SIZE_MAX for `{m,}`), else npos.
-std::size_t counted_repeat_at(std::string_view p, std::size_t i, std::size_t& upper) {
-  if (i >= p.size() || p[i] != '{') return std::string_view::npos;
+// A counted repeat: `{n}`, `{m,}` or `{m,n}`, each number at most nine digits.
+struct CountedRepeat {
+  std::size_t comma = std::string_view::npos;  // where its ',' is; npos for `{n}`
+  std::size_t close = std::string_view::npos;  // just past its '}'; npos: no repeat here
+  std::size_t upper = 0;                       // n; SIZE_MAX for `{m,}`
+};
+
+// The counted repeat at pattern[i], if one starts there (`close` npos if not).
+CountedRepeat counted_repeat_at(std::string_view p, std::size_t i) {
+  CountedRepeat r;
+  if (i >= p.size() || p[i] != '{') return r;
   std::size_t j = i + 1;
   const auto number = [&](std::size_t& value) {
     const std::size_t from = j;
@@ -50,13 +40,24 @@ std::size_t counted_repeat_at(std::string_view p, std::size_t i, std::size_t& up
     }
     return j > from;
   };
-  if (!number(upper)) return std::string_view::npos;
+  if (!number(r.upper)) return r;
   if (j < p.size() && p[j] == ',') {
-    ++j;
-    if (j < p.size() && p[j] == '}') upper = SIZE_MAX;
-    else if (!number(upper)) return std::string_view::npos;
+    r.comma = j++;
+    if (j < p.size() && p[j] == '}') r.upper = SIZE_MAX;
+    else if (!number(r.upper)) return r;
   }
-  return j < p.size() && p[j] == '}' ? j + 1 : std::string_view::npos;
+  if (j < p.size() && p[j] == '}') r.close = j + 1;
+  return r;
+}
+
+// Just past the ']' of the class opening at pattern[open] ('['), or the pattern's end. A
+// leading '^' and a leading ']' are part of it, and an escaped ']' does not close it.
+std::size_t class_end(std::string_view p, std::size_t open) {
+  std::size_t j = open + 1;
+  if (j < p.size() && p[j] == '^') ++j;
+  if (j < p.size() && p[j] == ']') ++j;  // a leading ']' is a member
+  while (j < p.size() && p[j] != ']') j += (p[j] == '\\' && j + 1 < p.size()) ? 2 : 1;
+  return std::min(p.size(), j + 1);
 }
 
 // The class opening at pattern[open] ('['): where it closes (the index of its ']') when
@@ -106,22 +107,18 @@ std::string widen_repeated_classes(std::string_view p) {
       continue;
     }
     const std::size_t close = plain_word_class(p, i);
-    std::size_t upper = 0;
-    const std::size_t after = close == std::string_view::npos ? close : counted_repeat_at(p, close + 1, upper);
+    const CountedRepeat repeat = close == std::string_view::npos ? CountedRepeat{} : counted_repeat_at(p, close + 1);
+    const std::size_t after = repeat.close;
     if (after != std::string_view::npos &&
-        (upper <= kWidenRepeatsUpTo || (after < p.size() && std::isalnum(static_cast<unsigned char>(p[after])) != 0))) {
+        (repeat.upper <= kWidenRepeatsUpTo || (after < p.size() && std::isalnum(static_cast<unsigned char>(p[after])) != 0))) {
       out += "[0-9A-Za-z_-]";
       i = close + 1;
       continue;
     }
     // Any other class is copied whole, so that its ']' or '[' is never read as a class edge.
-    std::size_t j = i + 1;
-    if (j < p.size() && p[j] == '^') ++j;
-    if (j < p.size() && p[j] == ']') ++j;  // a leading ']' is a member
-    while (j < p.size() && p[j] != ']') j += (p[j] == '\\' && j + 1 < p.size()) ? 2 : 1;
-    j = std::min(p.size(), j + 1);
-    out.append(p.substr(i, j - i));
-    i = j;
+    const std::size_t end = class_end(p, i);
+    out.append(p.substr(i, end - i));
+    i = end;
   }
   return out;
 }
@@ -130,46 +127,29 @@ std::string relax_counted_repeats(std::string_view p, std::size_t* smallest) {
   if (smallest != nullptr) *smallest = SIZE_MAX;
   std::string out;
   out.reserve(p.size());
-  bool in_class = false;
   for (std::size_t i = 0; i < p.size();) {
-    const char c = p[i];
-    if (c == '\\' && !in_class) {  // an escape: never a quantifier
+    if (p[i] == '\\') {  // an escape: never a quantifier
       const std::size_t n = escape_length(p, i);
       out.append(p.substr(i, n));
       i += n;
       continue;
     }
-    if (c == '\\' && i + 1 < p.size()) {  // inside a class: two bytes
-      out.append(p.substr(i, 2));
-      i += 2;
+    if (p[i] == '[') {  // a class: its braces are members
+      const std::size_t end = class_end(p, i);
+      out.append(p.substr(i, end - i));
+      i = end;
       continue;
     }
-    if (in_class) {
-      if (c == ']') in_class = false;
-      out += c;
-      ++i;
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-      out += c;
-      ++i;
-      if (i < p.size() && p[i] == '^') out += p[i++];
-      if (i < p.size() && p[i] == ']') out += p[i++];  // a leading ']' is a member
-      continue;
-    }
-    std::size_t upper_begin = 0, upper_end = 0, close = 0;
-    std::size_t upper = 0;
-    if (counted_repeat(p, i, upper_begin, upper_end, close) && upper_end - upper_begin <= 9 &&
-        (upper = std::stoul(std::string(p.substr(upper_begin, upper_end - upper_begin)))) >= kRelaxRepeatsFrom) {
-      if (smallest != nullptr) *smallest = std::min(*smallest, upper);
-      out.append(p.substr(i, upper_begin - i));  // "{m,"
+    const CountedRepeat repeat = counted_repeat_at(p, i);
+    if (repeat.close != std::string_view::npos && repeat.comma != std::string_view::npos &&
+        repeat.upper != SIZE_MAX && repeat.upper >= kRelaxRepeatsFrom) {
+      if (smallest != nullptr) *smallest = std::min(*smallest, repeat.upper);
+      out.append(p.substr(i, repeat.comma + 1 - i));  // "{m,"
       out += '}';
-      i = close;
+      i = repeat.close;
       continue;
     }
-    out += c;
-    ++i;
+    out += p[i++];
   }
   return out;
 }
