@@ -129,7 +129,6 @@ Result<std::shared_ptr<const Engine>> Engine::compile(rules::RuleSet rule_set,
     }
     prog.max_width = std::min<std::size_t>(info->max_width, kMaxMatchWidth);
     engine->max_window_ = std::max(engine->max_window_, prog.max_width);
-    engine->build_ending(i);  // regex(i) ran above, before the width was known
   }
   if (!found.empty()) return fail();
 
@@ -187,30 +186,30 @@ std::string Engine::hyperscan_expression(const rules::Rule& rule) {
 
 const re2::RE2& Engine::regex(std::size_t rule) const {
   const Program& prog = programs_[rule];
-  std::call_once(prog.once, [&] {
-    prog.re = std::make_unique<re2::RE2>("(?m)" + rules_[rule].pattern, re2_options());
-    const std::string relaxed = relax_counted_repeats(rules_[rule].pattern, &prog.relaxed_exact_up_to);
-    if (relaxed != rules_[rule].pattern) {
-      auto re = std::make_unique<re2::RE2>("(?m)" + relaxed, re2_options());
-      if (re->ok() && re->NumberOfCapturingGroups() == prog.re->NumberOfCapturingGroups()) prog.relaxed = std::move(re);
-    }
-    build_ending(rule);
-  });
+  std::call_once(prog.exact_once,
+                 [&] { prog.re = std::make_unique<re2::RE2>("(?m)" + rules_[rule].pattern, re2_options()); });
   return *prog.re;
 }
 
-void Engine::build_ending(std::size_t rule) const {
+const Engine::Program& Engine::confirming(std::size_t rule) const {
   const Program& prog = programs_[rule];
-  if (prog.ending || !prog.re || !prog.re->ok() || prog.max_width <= kSearchBackFromWidth) return;
-  // \z (end of text, whatever (?m) says) makes RE2 run its reverse DFA from the end of the
-  // text it is given, anchored there, and stop where no match can start.
-  const std::string& body = prog.relaxed ? prog.relaxed->pattern() : prog.re->pattern();
-  auto re = std::make_unique<re2::RE2>("(?m)(?:" + body + ")\\z", re2_options());
-  if (re->ok()) prog.ending = std::move(re);
+  std::call_once(prog.confirm_once, [&] {
+    // Every rule has one capture group (compile() checks it); a relaxed pattern that RE2
+    // reads otherwise is not used.
+    const std::string relaxed = relax_counted_repeats(rules_[rule].pattern, &prog.relaxed_exact_up_to);
+    if (relaxed != rules_[rule].pattern) {
+      auto re = std::make_unique<re2::RE2>("(?m)" + relaxed, re2_options());
+      if (re->ok() && re->NumberOfCapturingGroups() == 1) prog.relaxed = std::move(re);
+    }
+    const re2::RE2& confirm = prog.relaxed ? *prog.relaxed : regex(rule);
+    if (!confirm.ok() || prog.max_width <= kSearchBackFromWidth) return;
+    // \z (end of text, whatever (?m) says) makes RE2 run its reverse DFA from the end of the
+    // text it is given, anchored there, and stop where no match can start.
+    auto ending = std::make_unique<re2::RE2>("(?m)(?:" + confirm.pattern() + ")\\z", re2_options());
+    if (ending->ok()) prog.ending = std::move(ending);
+  });
+  return prog;
 }
-
-const re2::RE2* Engine::relaxed_regex(std::size_t rule) const { return programs_[rule].relaxed.get(); }
-const re2::RE2* Engine::ending_regex(std::size_t rule) const { return programs_[rule].ending.get(); }
 
 // ---------------------------------------------------------------------------------------
 
@@ -278,13 +277,12 @@ void Scanner::confirm(Context& ctx, uint32_t rule_index, uint64_t to) {
   // covered them all.
   if (to <= covered) return;
 
-  const Engine::Program& prog = engine_->programs_[rule_index];
-  const re2::RE2& re = engine_->regex(rule_index);
+  const Engine::Program& prog = engine_->confirming(rule_index);
   const std::string_view data = ctx.data;
   uint64_t pos = std::max<uint64_t>(to > prog.max_width ? to - prog.max_width : 0, covered);
   const uint64_t window_end = std::min<uint64_t>(data.size(), to + prog.max_width);
 
-  const re2::RE2* relaxed = engine_->relaxed_regex(rule_index);
+  const re2::RE2* relaxed = prog.relaxed.get();
   re2::StringPiece groups[2];
   // A wide rule first asks where a match ending at `to` starts: RE2's reverse DFA reads
   // about the match's length, where the forward search reads the max_width bytes before
@@ -293,7 +291,7 @@ void Scanner::confirm(Context& ctx, uint32_t rule_index, uint64_t to) {
   // difference the unanchored search over the whole window runs as before. (A match that
   // starts earlier and ends past `to` without ending at `to` is not looked for.)
   uint64_t start_at = UINT64_MAX;
-  if (const re2::RE2* ending = engine_->ending_regex(rule_index); ending != nullptr && pos < to) {
+  if (const re2::RE2* ending = prog.ending.get(); ending != nullptr && pos < to) {
     ++stats_.confirmations;
     if (ending->Match(re2::StringPiece(data.data(), to), pos, to, re2::RE2::UNANCHORED, groups, 1)) {
       start_at = static_cast<uint64_t>(groups[0].data() - data.data());
@@ -315,11 +313,11 @@ void Scanner::confirm(Context& ctx, uint32_t rule_index, uint64_t to) {
     if (relaxed != nullptr && match(*relaxed, from, window_end, anchor, 2)) {
       if (groups[0].size() <= prog.relaxed_exact_up_to) return true;  // short: exact as it is
       const auto start = static_cast<uint64_t>(groups[0].data() - data.data());
-      if (match(re, start, start + groups[0].size(), re2::RE2::ANCHOR_BOTH, 0)) return true;
+      if (match(engine_->regex(rule_index), start, start + groups[0].size(), re2::RE2::ANCHOR_BOTH, 0)) return true;
     } else if (relaxed != nullptr) {
       return false;  // the exact pattern matches a subset of what the relaxed one does
     }
-    return match(re, from, window_end, anchor, 2);
+    return match(engine_->regex(rule_index), from, window_end, anchor, 2);
   };
   while (pos < to) {
     ++stats_.confirmations;

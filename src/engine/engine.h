@@ -93,22 +93,25 @@ class Engine {
   struct Program {
     std::size_t max_width = 0;
     bool prefilter = false;
-    // Built by compile() when it validates the rule, else on the rule's first hit: a
-    // cached database lets a run skip compiling the RE2 programs of rules that never hit.
-    mutable std::once_flag once;
+    // The exact pattern: built by compile() when it validates the rule, else only when a
+    // confirmation needs it (regex()). With counted repeats such as {20,4096} RE2 takes
+    // 10-80 ms to build one, and a relaxed program stands in for it on most hits.
+    mutable std::once_flag exact_once;
     mutable std::unique_ptr<re2::RE2> re;
+    // What a hit is confirmed with, built on the rule's first hit (confirming()): a cached
+    // database lets a run skip the RE2 programs of rules that never hit.
+    mutable std::once_flag confirm_once;
     mutable std::unique_ptr<re2::RE2> relaxed;  // relax.h; null when the pattern has no large repeat
     mutable std::size_t relaxed_exact_up_to = 0;  // a relaxed match this long is exact (relax.h)
     // The confirming pattern (relaxed if any) anchored at the end of the text: RE2 runs it
     // backwards from a hit to find where the match starts. Only for wide rules.
     mutable std::unique_ptr<re2::RE2> ending;
   };
+  // The exact pattern's program, built on first use.
   const re2::RE2& regex(std::size_t rule) const;
-  const re2::RE2* relaxed_regex(std::size_t rule) const;  // after regex(rule)
-  const re2::RE2* ending_regex(std::size_t rule) const;   // after regex(rule)
-  // Builds Program::ending for a wide rule once its RE2 program and max_width are known:
-  // from regex() for an engine from the cache, from compile() for one compiled now.
-  void build_ending(std::size_t rule) const;
+  // The rule's Program with `relaxed` and `ending` built (and `re` when there is no relaxed
+  // program to stand in for it). Needs max_width, so only once compile() has it.
+  const Program& confirming(std::size_t rule) const;
   struct DatabaseDeleter { void operator()(hs_database* db) const; };
 
   Engine() = default;
