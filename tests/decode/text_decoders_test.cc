@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <random>
+#include <vector>
 
 #include "common/base64.h"
 
@@ -157,6 +159,70 @@ TEST(AnsiLines, OffsetsToLinesTakesThemInAnyOrder) {
   std::vector<uint64_t> offsets = {9, 0, 3, 6, 2, 100};
   offsets_to_lines(in, offsets);
   EXPECT_EQ(offsets, (std::vector<uint64_t>{3, 0, 1, 3, 1, 4}));
+}
+
+// The pieces of `in` between '\n's: one more than it has '\n's.
+std::vector<std::string> split_lines(const std::string& in) {
+  std::vector<std::string> pieces(1);
+  for (const char c : in) {
+    if (c == '\n') {
+      pieces.emplace_back();
+    } else {
+      pieces.back() += c;
+    }
+  }
+  return pieces;
+}
+
+// Random texts thick with markers, line breaks and half sequences, against decoding each
+// line on its own: the views find a line's ends around a marker (and a line may end the
+// text without a '\n'), where an off-by-one joins or drops lines.
+TEST(LineViews, MatchDecodingEachLineOnItsOwn) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "ab=\n\n\x1b\x1b[[m1;\\\\\"u00%2F&amp;";
+  for (int round = 0; round < 3000; ++round) {
+    std::string in(std::uniform_int_distribution<std::size_t>(0, 300)(rng), ' ');
+    for (char& c : in) c = alphabet[std::uniform_int_distribution<std::size_t>(0, alphabet.size() - 1)(rng)];
+    const std::vector<std::string> pieces = split_lines(in);
+
+    std::string want;
+    std::vector<uint64_t> want_lines;
+    bool want_changed = false;
+    for (std::size_t k = 0; k < pieces.size(); ++k) {
+      if (pieces[k].find('\x1b') == std::string::npos) continue;
+      std::string line;
+      const bool changed = decode_text(TextDecoder::kAnsi, pieces[k], line);
+      want += changed ? line : pieces[k];
+      want += '\n';
+      want_lines.push_back(k);
+      want_changed |= changed;
+    }
+    std::string out;
+    std::vector<uint64_t> starts;
+    ASSERT_EQ(decode_ansi_lines(in, out, starts), want_changed) << "round " << round;
+    if (want_changed) {
+      ASSERT_EQ(out, want) << "round " << round;
+      offsets_to_lines(in, starts);
+      ASSERT_EQ(starts, want_lines) << "round " << round;
+    }
+
+    for (const TextDecoder d : {TextDecoder::kJsonUnescape, TextDecoder::kPercent, TextDecoder::kHtmlEntities}) {
+      std::string expected;
+      bool expected_changed = false;
+      for (std::size_t k = 0; k < pieces.size(); ++k) {
+        std::string line;
+        if (pieces[k].find(line_marker(d)) != std::string::npos && decode_text(d, pieces[k], line)) {
+          expected += line;
+          expected_changed = true;
+        }
+        if (k + 1 < pieces.size()) expected += '\n';
+      }
+      ASSERT_EQ(decode_changed_lines(d, in, out), expected_changed) << decoder_name(d) << " round " << round;
+      if (expected_changed) {
+        ASSERT_EQ(out, expected) << decoder_name(d) << " round " << round;
+      }
+    }
+  }
 }
 
 }  // namespace
