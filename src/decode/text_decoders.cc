@@ -246,39 +246,66 @@ bool html_unescape(std::string_view in, std::string& out) {
 
 // ECMA-48: CSI (ESC [ … final byte 0x40–0x7E), OSC (ESC ] … BEL or ESC \), and two-byte
 // escapes. A token split by a colour code comes out whole.
+// Where the sequence that the ESC at in[i] starts ends (the index after it), or i when it
+// has none: cut short by the end of `in`, by a line break (no sequence holds one), or by
+// its length.
+std::size_t sequence_end(std::string_view in, std::size_t i) {
+  if (i + 1 >= in.size() || in[i + 1] == '\n') return i;
+  const char kind = in[i + 1];
+  std::size_t j = i + 2;
+  if (kind == '[') {
+    while (j < in.size() && j - i < 64 && in[j] != '\n' && !(in[j] >= 0x40 && in[j] <= 0x7E)) ++j;
+    return j >= in.size() || j - i >= 64 || in[j] == '\n' ? i : j + 1;  // past the final byte
+  }
+  if (kind == ']') {
+    while (j < in.size() && j - i < 512 && in[j] != '\n' && in[j] != '\x07' &&
+           !(in[j] == '\x1b' && j + 1 < in.size() && in[j + 1] == '\\')) {
+      ++j;
+    }
+    if (j >= in.size() || j - i >= 512 || in[j] == '\n') return i;
+    return in[j] == '\x07' ? j + 1 : j + 2;
+  }
+  return i + 2;  // ESC plus one byte
+}
+
 // Appends `in` to `out` without its escape sequences, from `first`, an ESC byte (the
 // bytes before it are the caller's). True when a sequence was removed.
 bool ansi_strip_from(std::string_view in, std::size_t first, std::string& out) {
   bool changed = false;
-  for (std::size_t i = first; i < in.size(); ++i) {
+  for (std::size_t i = first; i < in.size();) {
     i = copy_until(in, i, '\x1b', out);
     if (i >= in.size()) break;
-    if (i + 1 >= in.size()) {
-      out += in[i];
-      continue;
-    }
-    const char kind = in[i + 1];
-    std::size_t j = i + 2;
-    if (kind == '[') {
-      while (j < in.size() && j - i < 64 && !(in[j] >= 0x40 && in[j] <= 0x7E)) ++j;
-      if (j >= in.size() || j - i >= 64) {
-        out += in[i];
-        continue;
-      }
-      i = j;  // the final byte
-    } else if (kind == ']') {
-      while (j < in.size() && j - i < 512 && in[j] != '\x07' && !(in[j] == '\x1b' && j + 1 < in.size() && in[j + 1] == '\\')) ++j;
-      if (j >= in.size() || j - i >= 512) {
-        out += in[i];
-        continue;
-      }
-      i = in[j] == '\x07' ? j : j + 1;
+    const std::size_t next = sequence_end(in, i);
+    if (next == i) {
+      out += in[i++];  // an ESC that starts no sequence stays
     } else {
-      i += 1;  // ESC plus one byte
+      i = next;
+      changed = true;
     }
-    changed = true;
   }
   return changed;
+}
+
+// Copies in[i, …) to `w` up to the next ESC or '\n' (or the end of `in`); returns where
+// it stopped, and moves `w` past what it wrote. Reads and writes 16 bytes at a time, so `w`
+// must have 16 bytes of room past what it is given.
+std::size_t copy_plain(std::string_view in, std::size_t i, char*& w) {
+#if defined(__SSE2__)
+  const __m128i esc = _mm_set1_epi8('\x1b');
+  const __m128i nl = _mm_set1_epi8('\n');
+  for (; i + 16 <= in.size(); i += 16, w += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(in.data() + i));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(w), v);
+    const auto stop = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, esc), _mm_cmpeq_epi8(v, nl))));
+    if (stop != 0) {
+      const auto k = static_cast<std::size_t>(std::countr_zero(stop));
+      w += k;
+      return i + k;
+    }
+  }
+#endif
+  for (; i < in.size() && in[i] != '\x1b' && in[i] != '\n'; ++i) *w++ = in[i];
+  return i;
 }
 
 bool ansi_strip(std::string_view in, std::string& out) {
@@ -413,22 +440,39 @@ std::pair<std::size_t, std::size_t> line_around(std::string_view in, std::size_t
 
 }  // namespace
 
-bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& line_starts) {
-  out.clear();
+std::string_view decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& line_starts) {
   line_starts.clear();
+  // Written in place, not appended: a CI log has a colour code on every other line, and
+  // three library calls and the appends of each line were a fifth of a scan. The view is
+  // never longer than `in` and a '\n' after its last line; 16 bytes more for copy_plain.
+  // `out` is not shrunk to the view after: growing it again would zero what is written over.
+  if (out.size() < in.size() + 1 + 16) out.resize(in.size() + 1 + 16);
+  char* const start = out.data();
+  char* w = start;
   bool changed = false;
   for (std::size_t at = 0; at < in.size();) {
     const void* esc = std::memchr(in.data() + at, '\x1b', in.size() - at);
     if (esc == nullptr) break;
-    const auto pos = static_cast<std::size_t>(static_cast<const char*>(esc) - in.data());
-    const auto [begin, end] = line_around(in, at, pos);
-    out.append(in.data() + begin, pos - begin);
-    changed |= ansi_strip_from(in.substr(0, end), pos, out);
-    out += '\n';
+    std::size_t i = static_cast<std::size_t>(static_cast<const char*>(esc) - in.data());
+    const void* prev = i > at ? ::memrchr(in.data() + at, '\n', i - at) : nullptr;
+    const std::size_t begin = prev != nullptr ? static_cast<std::size_t>(static_cast<const char*>(prev) - in.data()) + 1 : at;
     line_starts.push_back(begin);
-    at = end + 1;
+    std::memcpy(w, in.data() + begin, i - begin);
+    w += i - begin;
+    while (i < in.size() && in[i] != '\n') {  // at an ESC
+      const std::size_t next = sequence_end(in, i);
+      if (next == i) {
+        *w++ = in[i++];  // an ESC that starts no sequence stays
+      } else {
+        i = next;
+        changed = true;
+      }
+      i = copy_plain(in, i, w);
+    }
+    *w++ = '\n';
+    at = i + 1;
   }
-  return changed;
+  return changed ? std::string_view(start, static_cast<std::size_t>(w - start)) : std::string_view();
 }
 
 char line_marker(TextDecoder decoder) {

@@ -29,12 +29,13 @@ const char* decoder_name(TextDecoder decoder);
 bool decode_text(TextDecoder decoder, std::string_view in, std::string& out);
 
 // The ANSI decoding of only the lines of `in` that hold an escape byte, each followed by
-// '\n', into `out`; `line_starts` receives where each one starts in `in` (offsets_to_lines
+// '\n', written at the start of `out` (which is left longer than that: the returned view is
+// the decoding); `line_starts` receives where each one starts in `in` (offsets_to_lines
 // turns the few that hold a finding into line numbers: counting every line would cost more
 // than the decoding). Lines without one decode to themselves, and the caller scanned them
-// already: a CI log with a colour code on one line in six is rescanned a sixth, not whole.
-// False when no line changed.
-bool decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& line_starts);
+// already: a CI log with a colour code on every other line is rescanned not whole but
+// those lines. Empty when no line changed.
+std::string_view decode_ansi_lines(std::string_view in, std::string& out, std::vector<uint64_t>& line_starts);
 
 // The byte every line encoded by `decoder` holds, for the decoders whose encodings stay
 // inside a line and that decode_changed_lines takes (JSON escapes '\\', percent-encoding

@@ -121,29 +121,32 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
     const bool ansi_view = d == decode::TextDecoder::kAnsi;
     // JSON escapes, %XX and entities stay inside their line: the view keeps only the lines
     // they change, the others empty (so line numbers still count every line).
-    if (ansi_view                     ? !decode::decode_ansi_lines(text, buf, lines)
-        : decode::line_marker(d) != 0 ? !decode::decode_changed_lines(d, text, buf)
-                                      : !decode::decode_text(d, text, buf)) {
-      continue;
+    std::string_view view;
+    if (ansi_view) {
+      view = decode::decode_ansi_lines(text, buf, lines);
+    } else if (decode::line_marker(d) != 0 ? decode::decode_changed_lines(d, text, buf)
+                                           : decode::decode_text(d, text, buf)) {
+      view = buf;
     }
+    if (view.empty()) continue;
     const uint64_t view_line = ansi_view ? 1 : first_line;
-    if (buf.size() > st.decode_budget) {
+    if (view.size() > st.decode_budget) {
       st.decode_budget_hit = true;
       return;
     }
-    st.decode_budget -= buf.size();
+    st.decode_budget -= view.size();
     w.matches.clear();
-    if (!w.scanner.scan(buf, w.matches)) continue;
+    if (!w.scanner.scan(view, w.matches)) continue;
     chain.emplace_back(decode::decoder_name(d));
     const std::size_t found_before = st.decoded_findings.size();
     if (!w.matches.empty()) {
       report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, view_line);
       collector.keep_secrets(w.keep_secrets);
-      collector.add_block(buf, 0, 0, w.matches);  // a one-block view: nothing follows
+      collector.add_block(view, 0, 0, w.matches);  // a one-block view: nothing follows
       for (auto& f : collector.take()) st.decoded_findings.push_back(std::move(f));
       for (const auto& fp : collector.suppressed_fingerprints()) st.decoded_suppressed.push_back(fp);
     }
-    scan_decodings(w, st, buf, gate(w.scanner), view_line, chain, depth + 1);
+    scan_decodings(w, st, view, gate(w.scanner), view_line, chain, depth + 1);
     if (ansi_view && found_before < st.decoded_findings.size()) {
       // A view line's start in `text`, then its line number there: counted only now, for
       // the few lines that hold a finding.
