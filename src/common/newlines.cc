@@ -1,0 +1,73 @@
+#include "common/newlines.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define TOKENSWEEP_X86 1
+#endif
+
+namespace tokensweep {
+namespace detail {
+
+// g++ -O2 does not vectorise std::count. Both vector loops compare a register of bytes at a
+// time, subtracting each compare's -1s into byte counters that are summed (psadbw) before
+// they can overflow, every 255 strides.
+uint64_t count_newlines_portable(const char* p, std::size_t n) {
+  uint64_t count = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i nl = _mm_set1_epi8('\n');
+  const __m128i zero = _mm_setzero_si128();
+  __m128i total = zero;  // two 64-bit sums
+  while (i + 16 <= n) {
+    const std::size_t strides = (n - i) / 16 < 255 ? (n - i) / 16 : 255;
+    const std::size_t end = i + 16 * strides;
+    __m128i bytes = zero;  // per byte lane: newlines seen in this run, at most 255
+    for (; i < end; i += 16) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      bytes = _mm_sub_epi8(bytes, _mm_cmpeq_epi8(v, nl));
+    }
+    total = _mm_add_epi64(total, _mm_sad_epu8(bytes, zero));
+  }
+  count = static_cast<uint64_t>(_mm_cvtsi128_si64(total)) +
+          static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(total, total)));
+#endif
+  for (; i < n; ++i) count += p[i] == '\n' ? 1 : 0;
+  return count;
+}
+
+#if defined(TOKENSWEEP_X86)
+__attribute__((target("avx2"))) uint64_t count_newlines_avx2(const char* p, std::size_t n) {
+  std::size_t i = 0;
+  const __m256i nl = _mm256_set1_epi8('\n');
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i total = zero;  // four 64-bit sums
+  while (i + 32 <= n) {
+    const std::size_t strides = (n - i) / 32 < 255 ? (n - i) / 32 : 255;
+    const std::size_t end = i + 32 * strides;
+    __m256i bytes = zero;
+    for (; i < end; i += 32) {
+      const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+      bytes = _mm256_sub_epi8(bytes, _mm256_cmpeq_epi8(v, nl));
+    }
+    total = _mm256_add_epi64(total, _mm256_sad_epu8(bytes, zero));
+  }
+  const __m128i pairs = _mm_add_epi64(_mm256_castsi256_si128(total), _mm256_extracti128_si256(total, 1));
+  uint64_t count = static_cast<uint64_t>(_mm_cvtsi128_si64(pairs)) +
+                   static_cast<uint64_t>(_mm_cvtsi128_si64(_mm_unpackhi_epi64(pairs, pairs)));
+  return count + count_newlines_portable(p + i, n - i);
+}
+
+bool avx2_usable() { return __builtin_cpu_supports("avx2"); }
+#else
+uint64_t count_newlines_avx2(const char* p, std::size_t n) { return count_newlines_portable(p, n); }
+bool avx2_usable() { return false; }
+#endif
+
+}  // namespace detail
+
+uint64_t count_newlines(const char* p, std::size_t n) {
+  static const auto count = detail::avx2_usable() ? detail::count_newlines_avx2 : detail::count_newlines_portable;
+  return count(p, n);
+}
+
+}  // namespace tokensweep
