@@ -1,5 +1,9 @@
 #include "common/newlines.h"
 
+#include <string.h>
+
+#include <algorithm>
+
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
 #define TOKENSWEEP_X86 1
@@ -78,6 +82,50 @@ bool avx2_usable() { return false; }
 uint64_t count_newlines(const char* p, std::size_t n) {
   static const auto count = detail::avx2_usable() ? detail::count_newlines_avx2 : detail::count_newlines_portable;
   return count(p, n);
+}
+
+void NewlineIndex::build(std::string_view block) {
+  block_ = block;
+  const std::size_t chunks = (block.size() + kChunk - 1) / kChunk;
+  before_chunk_.resize(chunks + 1);
+  uint64_t total = 0;
+  for (std::size_t k = 0; k < chunks; ++k) {
+    before_chunk_[k] = total;
+    const std::size_t at = k * kChunk;
+    total += count_newlines(block.data() + at, std::min(kChunk, block.size() - at));
+  }
+  before_chunk_[chunks] = total;
+}
+
+uint64_t NewlineIndex::before(std::size_t offset) const {
+  const std::size_t k = offset / kChunk;
+  return before_chunk_[k] + count_newlines(block_.data() + k * kChunk, offset - k * kChunk);
+}
+
+uint64_t NewlineIndex::between(std::size_t from, std::size_t to) const {
+  if (to <= from) return 0;
+  if (to - from <= 2 * kChunk) return count_newlines(block_.data() + from, to - from);
+  // The rest of `from`'s chunk, the whole chunks, the start of `to`'s.
+  const std::size_t first_whole = from / kChunk + 1;
+  const std::size_t last = to / kChunk;
+  return count_newlines(block_.data() + from, first_whole * kChunk - from) +
+         (before_chunk_[last] - before_chunk_[first_whole]) +
+         count_newlines(block_.data() + last * kChunk, to - last * kChunk);
+}
+
+std::size_t NewlineIndex::line_start(std::size_t offset) const {
+  std::size_t k = offset / kChunk;  // [k * kChunk, end) is looked through first
+  std::size_t end = offset;
+  while (true) {
+    const std::size_t from = k * kChunk;
+    if (const void* nl = end > from ? ::memrchr(block_.data() + from, '\n', end - from) : nullptr) {
+      return static_cast<std::size_t>(static_cast<const char*>(nl) - block_.data()) + 1;
+    }
+    if (k == 0) return 0;
+    --k;
+    while (k > 0 && before_chunk_[k + 1] == before_chunk_[k]) --k;  // chunk k holds no '\n'
+    end = (k + 1) * kChunk;
+  }
 }
 
 }  // namespace tokensweep

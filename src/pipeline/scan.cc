@@ -29,6 +29,8 @@ constexpr std::size_t kMaxTextDecodeDepth = 3;
 // An archive inside an archive inside ... this many levels is scanned; deeper ones are
 // scanned as raw bytes, with a diagnostic (a 10,000-deep nesting ends quickly).
 constexpr std::size_t kMaxArchiveDepth = 8;
+// Blocks this large get a NewlineIndex (a block of a small file is counted where needed).
+constexpr std::size_t kIndexLinesFrom = 64U << 10;
 // All decoded views of one block together may hold at most this many times its bytes.
 constexpr uint64_t kDecodeBudgetFactor = 16;
 
@@ -291,6 +293,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
   collector.keep_secrets(w.keep_secrets);
   uint64_t scanned = 0;
   bool first = true;
+  NewlineIndex lines;  // of the current block, when it is large enough to be worth one
   while (true) {
     auto block = reader.next();
     if (!block) {
@@ -310,6 +313,12 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     }
     if (first && !stream.format_checked && apply_format(w, reader, b.data, stream, archive_depth)) return;
     if (b.data.empty() && !first) break;
+    // Indexed now, while the bytes just read are in cache; a small block is counted as it is.
+    const NewlineIndex* index = nullptr;
+    if (b.data.size() >= kIndexLinesFrom) {
+      lines.build(b.data);
+      index = &lines;
+    }
     w.matches.clear();
     uint64_t own_begin = first ? 0 : margin;
     uint64_t own_end = b.last ? UINT64_MAX : b.data.size() - margin;
@@ -317,7 +326,10 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
       if (stream.own_begin > b.base) own_begin = std::max(own_begin, stream.own_begin - b.base);
       own_end = stream.own_end <= b.base ? 0 : std::min(own_end, stream.own_end - b.base);
       const uint64_t from = std::max(b.base, scanned), to = std::min(b.base + b.data.size(), stream.count_until);
-      if (from < to) stream.newlines += count_newlines(b.data.data() + (from - b.base), to - from);
+      if (from < to) {
+        stream.newlines += index != nullptr ? index->between(from - b.base, to - b.base)
+                                            : count_newlines(b.data.data() + (from - b.base), to - from);
+      }
     }
     if (auto st = scanner.scan(b.data, w.matches, own_begin, own_end); !st) {
       out.diagnostics.push_back(Diagnostic::from(st.error(), stream.path));
@@ -325,7 +337,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     }
     const uint64_t next_base = b.last ? b.base : b.base + b.data.size() - 2 * margin;
     const uint64_t block_line = collector.next_block_line();
-    collector.add_block(b.data, b.base, next_base, w.matches);
+    collector.add_block(b.data, b.base, next_base, w.matches, index);
     if (w.decode) {
       stream.decode_budget = kDecodeBudgetFactor * b.data.size();
       std::vector<std::string> chain = stream.decoders;

@@ -73,8 +73,18 @@ Validation to_validation(engine::Verdict verdict) {
   return Validation::kUnchecked;
 }
 
-void FindingCollector::Cursor::advance(std::string_view block, uint64_t base, uint64_t target) {
+void FindingCollector::Cursor::advance(std::string_view block, uint64_t base, uint64_t target,
+                                       const NewlineIndex* lines) {
   if (target <= pos) return;
+  if (lines != nullptr) {
+    const auto from = static_cast<std::size_t>(pos - base), to = static_cast<std::size_t>(target - base);
+    if (const uint64_t newlines = lines->between(from, to); newlines > 0) {
+      line += newlines;
+      line_start = base + lines->line_start(to);
+    }
+    pos = target;
+    return;
+  }
   const char* from = block.data() + (pos - base);
   const auto n = static_cast<std::size_t>(target - pos);
   // Two vectorised passes (count, then the last newline) instead of one call per line.
@@ -110,7 +120,7 @@ void FindingCollector::fill(Finding& f, const rules::Rule& rule, const engine::M
 }
 
 void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t next_base,
-                                 std::vector<engine::Match>& matches) {
+                                 std::vector<engine::Match>& matches, const NewlineIndex* lines) {
   std::sort(matches.begin(), matches.end(), [](const engine::Match& a, const engine::Match& b) {
     return a.start != b.start ? a.start < b.start : a.rule < b.rule;
   });
@@ -122,7 +132,7 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
       matches.size() * kMarkerLookBytes < block.size() || find_bytes(block, kAllow) != std::string_view::npos;
   for (const auto& m : matches) {
     const uint64_t abs_start = base + m.start;
-    cursor.advance(block, base, abs_start);
+    cursor.advance(block, base, abs_start, lines);
     const rules::Rule& rule = rules_[m.rule];
     const std::string_view secret = block.substr(m.start, m.end - m.start);
     const Key key{sha256(secret), cursor.line};
@@ -157,7 +167,7 @@ void FindingCollector::add_block(std::string_view block, uint64_t base, uint64_t
     f.decoders = decoders_;
     fill(f, rule, m, secret, key.digest);
   }
-  at_block_start_.advance(block, base, std::max(next_base, at_block_start_.pos));
+  at_block_start_.advance(block, base, std::max(next_base, at_block_start_.pos), lines);
   if (index_.size() >= forget_at_) forget_finished_lines();
 }
 

@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "common/newlines.h"
 #include "engine/engine.h"
 #include "report/finding.h"
 
@@ -37,8 +38,10 @@ class FindingCollector {
   // `next_base` is where the next block starts (`base` when none follows: the line
   // count then stops at the last match instead of running to the end of the block).
   // Match offsets are relative to `block`.
+  // `lines`, when given, indexes this block's line breaks (built over `block`): the lines
+  // are then numbered from it instead of by counting every byte of the block.
   void add_block(std::string_view block, uint64_t base, uint64_t next_base,
-                 std::vector<engine::Match>& matches);
+                 std::vector<engine::Match>& matches, const NewlineIndex* lines = nullptr);
 
   // The findings, sorted by offset; one per (fingerprint, line): where several rules
   // found the same secret, the most specific one is kept.
@@ -56,8 +59,9 @@ class FindingCollector {
     uint64_t pos = 0;         // stream offset counted up to
     uint64_t line = 1;        // line number at pos
     uint64_t line_start = 0;  // stream offset of the first byte of that line
-    // Advances to `target` over block bytes (block begins at stream offset `base`).
-    void advance(std::string_view block, uint64_t base, uint64_t target);
+    // Advances to `target` over block bytes (block begins at stream offset `base`), through
+    // `lines` when given.
+    void advance(std::string_view block, uint64_t base, uint64_t target, const NewlineIndex* lines);
   };
 
   // One secret on one line: the raw digest, so that a duplicate (another rule, another

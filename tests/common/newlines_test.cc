@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 #include <string>
+#include <vector>
 
 namespace tokensweep {
 namespace {
@@ -42,6 +43,45 @@ TEST(CountNewlines, CountsAllNewlinesAndNoneOfTheNeighbouringBytes) {
     EXPECT_EQ(count(all.data(), all.size()), all.size()) << name;
     EXPECT_EQ(count(all.data() + 1, all.size() - 3), all.size() - 3) << name;
     EXPECT_EQ(count(near.data(), near.size()), 0U) << name;
+  }
+}
+
+// Blocks with many line breaks, a few (whole chunks without one), one, and none, against
+// counting and looking back byte by byte, at random offsets and at every chunk edge.
+TEST(NewlineIndex, CountsAndLineStartsAgreeWithAPlainLook) {
+  constexpr std::size_t kChunk = NewlineIndex::kChunk;
+  std::mt19937 rng(11);
+  for (const unsigned one_in : {5U, 6000U, 0U}) {
+    for (const std::size_t size : {std::size_t{0}, kChunk, 7 * kChunk + 123}) {
+      std::string block(size, 'x');
+      if (one_in > 0) {
+        for (char& c : block) c = rng() % one_in == 0 ? '\n' : 'x';
+      }
+      if (one_in == 0 && size > 0) block[size / 2] = '\n';  // just one, mid-block
+      NewlineIndex index;
+      index.build(block);
+      std::vector<std::size_t> offsets;
+      for (std::size_t k = 0; k * kChunk <= size; ++k) {
+        for (const std::size_t d : {std::size_t{0}, std::size_t{1}}) {
+          if (k * kChunk + d <= size) offsets.push_back(k * kChunk + d);
+          if (k * kChunk >= d + 1) offsets.push_back(k * kChunk - d - 1);
+        }
+      }
+      for (int i = 0; i < 300 && size > 0; ++i) offsets.push_back(rng() % (size + 1));
+      SCOPED_TRACE("one in " + std::to_string(one_in) + ", " + std::to_string(size) + " bytes");
+      for (const std::size_t to : offsets) {
+        const auto newlines = static_cast<uint64_t>(std::count(block.begin(), block.begin() + to, '\n'));
+        ASSERT_EQ(index.before(to), newlines) << "to " << to;
+        const std::size_t nl = block.rfind('\n', to == 0 ? 0 : to - 1);
+        const std::size_t start = to == 0 || nl == std::string::npos ? 0 : nl + 1;
+        ASSERT_EQ(index.line_start(to), start) << "to " << to;
+        for (const std::size_t from : offsets) {
+          if (from > to) continue;
+          ASSERT_EQ(index.between(from, to), static_cast<uint64_t>(std::count(block.begin() + from, block.begin() + to, '\n')))
+              << "from " << from << " to " << to;
+        }
+      }
+    }
   }
 }
 

@@ -139,5 +139,49 @@ TEST(FindingCollector, AllowMarkersHoldInDenseAndSparseBlocks) {
   }
 }
 
+TEST(FindingCollector, LinesFromANewlineIndexAreTheCountedOnes) {
+  // Lines short and long (a 20 KiB one: whole index chunks without a line break), a secret
+  // on some, in two blocks: numbered through each block's NewlineIndex, every finding has
+  // the line and column that counting every byte gives.
+  const rules::RuleSet rules = two_rules();
+  std::string text;
+  std::vector<uint64_t> at;
+  for (std::size_t i = 0; i < 3000; ++i) {
+    const std::size_t pad = i % 97 == 0 ? 20'000 : i * 7 % 150;
+    text += std::string(pad, ' ');
+    if (i % 3 == 0) {
+      at.push_back(text.size());
+      text += secret_number(i);
+    }
+    text += "\n";
+  }
+  const std::size_t cut = text.size() / 2 + 17;
+  std::vector<std::vector<Finding>> results;
+  for (const bool indexed : {false, true}) {
+    FindingCollector collector(rules, "lines.log");
+    collector.keep_secrets(false);
+    std::vector<engine::Match> first, second;
+    for (const uint64_t a : at) {
+      if (a + 24 <= cut) first.push_back({0, a + 24, a, a + 24, {}});
+      if (a >= cut) second.push_back({0, a + 24 - cut, a - cut, a + 24 - cut, {}});
+    }
+    const std::string_view head = std::string_view(text).substr(0, cut), tail = std::string_view(text).substr(cut);
+    NewlineIndex head_lines, tail_lines;
+    head_lines.build(head);
+    tail_lines.build(tail);
+    collector.add_block(head, 0, cut, first, indexed ? &head_lines : nullptr);
+    collector.add_block(tail, cut, cut, second, indexed ? &tail_lines : nullptr);
+    results.push_back(collector.take());
+  }
+  ASSERT_GE(results[0].size(), at.size() - 1);  // a secret the cut splits is in neither block
+  ASSERT_EQ(results[1].size(), results[0].size());
+  for (std::size_t i = 0; i < results[0].size(); ++i) {
+    ASSERT_EQ(results[1][i].line, results[0][i].line) << "finding " << i;
+    ASSERT_EQ(results[1][i].column, results[0][i].column) << "finding " << i;
+    ASSERT_EQ(results[1][i].offset, results[0][i].offset) << "finding " << i;
+  }
+  EXPECT_EQ(results[0].back().line, 2998U);  // i = 2997, the last with a secret
+}
+
 }  // namespace
 }  // namespace tokensweep::report
