@@ -84,15 +84,18 @@ uint64_t count_newlines(const char* p, std::size_t n) {
   return count(p, n);
 }
 
-void NewlineIndex::build(std::string_view block) {
+void NewlineIndex::build(std::string_view block, char noted) {
   block_ = block;
+  holds_noted_ = false;
   const std::size_t chunks = (block.size() + kChunk - 1) / kChunk;
   before_chunk_.resize(chunks + 1);
   uint64_t total = 0;
   for (std::size_t k = 0; k < chunks; ++k) {
     before_chunk_[k] = total;
-    const std::size_t at = k * kChunk;
-    total += count_newlines(block.data() + at, std::min(kChunk, block.size() - at));
+    const char* chunk = block.data() + k * kChunk;
+    const std::size_t size = std::min(kChunk, block.size() - k * kChunk);
+    total += count_newlines(chunk, size);
+    if (!holds_noted_) holds_noted_ = ::memchr(chunk, noted, size) != nullptr;
   }
   before_chunk_[chunks] = total;
 }

@@ -408,6 +408,16 @@ bool base64_runs(std::string_view in, std::string& out) {
 
 }  // namespace
 
+bool has_escape_sequence(std::string_view in) {
+  for (std::size_t at = 0; at < in.size();) {
+    const void* esc = std::memchr(in.data() + at, '\x1b', in.size() - at);
+    if (esc == nullptr) return false;
+    at = static_cast<std::size_t>(static_cast<const char*>(esc) - in.data()) + 1;
+    if (at < in.size() && (in[at] == '[' || in[at] == ']')) return true;
+  }
+  return false;
+}
+
 const std::vector<DecoderTrigger>& decoder_triggers() {
   static const std::vector<DecoderTrigger> triggers = {
       {R"(\\["/])", TextDecoder::kJsonUnescape},
@@ -415,8 +425,6 @@ const std::vector<DecoderTrigger>& decoder_triggers() {
       {R"(%(?:2[0-9A-Fa-f]|3[A-Fa-f]|40|5[BbCcDd]|7[BbCcDd]))", TextDecoder::kPercent},
       {R"(&(?:quot|amp|lt|gt|apos|sol|equals|colon|plus);)", TextDecoder::kHtmlEntities},
       {R"(&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});)", TextDecoder::kHtmlEntities},
-      // CSI and OSC. A lone ESC byte as a trigger would cost Hyperscan a fifth of its speed.
-      {R"(\x1b[\[\]])", TextDecoder::kAnsi},
       // A run that starts as the base64 of '{"', '{\n' or '[{': JSON hidden in base64.
       {R"((?:^|[^A-Za-z0-9+/_-])(?:eyJ|ewo|W3s)[A-Za-z0-9+/_-]{29})", TextDecoder::kBase64},
       {R"((?i)\bbasic\s+[A-Za-z0-9+/]{16})", TextDecoder::kBase64},

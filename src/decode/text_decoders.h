@@ -54,16 +54,21 @@ bool decode_changed_lines(TextDecoder decoder, std::string_view in, std::string&
 // of `in` it is on, in one pass over `in` up to the largest.
 void offsets_to_lines(std::string_view in, std::vector<uint64_t>& offsets);
 
-// What each decoder looks for, as Hyperscan patterns compiled beside the rules (see
-// engine::Trigger): a buffer is decoded only when the one scan it gets anyway has seen the
-// trigger, so plain text costs the decoders nothing. Base64 runs are decoded where the
+// What each decoder but ANSI looks for, as Hyperscan patterns compiled beside the rules
+// (see engine::Trigger): a buffer is decoded only when the one scan it gets anyway has seen
+// the trigger, so plain text costs the decoders nothing. Base64 runs are decoded where the
 // text says what they are (a JSON object's "eyJ", HTTP Basic, Kubernetes data, docker
-// "auth") rather than at every long identifier.
+// "auth") rather than at every long identifier. The ANSI decoder's trigger is
+// has_escape_sequence: Hyperscan reports every occurrence of a literal to itself, even of
+// a pattern that reports only once, and a CI log has a colour code on every other line
+// (that trigger was a third of a log scan's Hyperscan time; a memchr is a few percent).
 struct DecoderTrigger {
   const char* pattern;
   TextDecoder decoder;
 };
 const std::vector<DecoderTrigger>& decoder_triggers();
+// Whether `in` holds a CSI or OSC escape sequence's start (ESC '[' or ESC ']').
+bool has_escape_sequence(std::string_view in);
 inline constexpr uint32_t trigger_bit(TextDecoder d) { return 1U << static_cast<unsigned>(d); }
 
 // Base64 runs shorter than this are left alone: the encoding of 24 bytes, too short to

@@ -97,10 +97,15 @@ struct Stream {
   uint64_t newlines = 0;
 };
 
-// The decoders worth trying on what `scanner` just scanned: those whose trigger it saw,
-// or all of them with an engine compiled without triggers.
-uint32_t gate(const engine::Scanner& scanner) {
-  return scanner.engine().has_triggers() ? scanner.triggers() : ~0U;
+// The decoders worth trying on `text`, which `scanner` just scanned: those whose trigger it
+// saw, and the ANSI one where `text` holds an escape sequence (looked for here: as a
+// Hyperscan trigger, a colour code on every other line cost a third of the scan); all of
+// them with an engine compiled without triggers.
+// `lines`, when given, indexes `text` and noted whether it holds an ESC byte.
+uint32_t gate(const engine::Scanner& scanner, std::string_view text, const NewlineIndex* lines = nullptr) {
+  if (!scanner.engine().has_triggers()) return ~0U;
+  const bool ansi = (lines == nullptr || lines->holds_noted()) && decode::has_escape_sequence(text);
+  return scanner.triggers() | (ansi ? decode::trigger_bit(decode::TextDecoder::kAnsi) : 0U);
 }
 
 // Scans every text decoding of `text` that changes it, and their decodings in turn, up
@@ -148,7 +153,7 @@ void scan_decodings(Worker& w, Stream& st, std::string_view text, uint32_t trigg
       for (auto& f : collector.take()) st.decoded_findings.push_back(std::move(f));
       for (const auto& fp : collector.suppressed_fingerprints()) st.decoded_suppressed.push_back(fp);
     }
-    scan_decodings(w, st, view, gate(w.scanner), view_line, chain, depth + 1);
+    scan_decodings(w, st, view, gate(w.scanner, view), view_line, chain, depth + 1);
     if (ansi_view && found_before < st.decoded_findings.size()) {
       // A view line's start in `text`, then its line number there: counted only now, for
       // the few lines that hold a finding.
@@ -175,13 +180,13 @@ void scan_record(Worker& w, Stream& st, const source::Record& record) {
   w.matches.clear();
   if (!w.scanner.scan(record.text, w.matches)) return;
   // Most records hold nothing: no collector, no decoder chain for them.
-  if (w.matches.empty() && (!w.decode || gate(w.scanner) == 0)) return;
+  if (w.matches.empty() && (!w.decode || gate(w.scanner, record.text) == 0)) return;
   std::vector<std::string> chain = st.decoders;
   chain.insert(chain.end(), record.decoders.begin(), record.decoders.end());
   report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, record.line);
   collector.keep_secrets(w.keep_secrets);
   collector.add_block(record.text, 0, 0, w.matches);  // one block: nothing follows
-  const uint32_t triggers = gate(w.scanner);
+  const uint32_t triggers = gate(w.scanner, record.text);
   const std::size_t first = st.record_findings.size();
   for (auto& f : collector.take()) st.record_findings.push_back(std::move(f));
   for (const auto& fp : collector.suppressed_fingerprints()) st.record_suppressed.push_back(fp);
@@ -316,7 +321,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     // Indexed now, while the bytes just read are in cache; a small block is counted as it is.
     const NewlineIndex* index = nullptr;
     if (b.data.size() >= kIndexLinesFrom) {
-      lines.build(b.data);
+      lines.build(b.data, '\x1b');  // and whether it holds an ESC, for gate()
       index = &lines;
     }
     w.matches.clear();
@@ -341,7 +346,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     if (w.decode) {
       stream.decode_budget = kDecodeBudgetFactor * b.data.size();
       std::vector<std::string> chain = stream.decoders;
-      scan_decodings(w, stream, b.data, gate(scanner), block_line, chain, 0);
+      scan_decodings(w, stream, b.data, gate(scanner, b.data, index), block_line, chain, 0);
     }
     feed_records(w, stream, b.data, b.base, b.last);
     const uint64_t end = b.base + b.data.size();

@@ -226,6 +226,23 @@ TEST(Decoding, TokenSplitByAColourCodeIsFoundWhole) {
   EXPECT_EQ(report.findings[0].line, 2U);
 }
 
+TEST(Decoding, AColourSplitTokenDeepInALargeBlockIsFound) {
+  // A block this large is indexed as it is read (NewlineIndex), and that pass is what
+  // tells the ANSI decoder whether to look: here the one ESC is near the block's end.
+  TempDir dir;
+  const auto token = checksummed_token("gho_", 207);
+  std::string text;
+  for (int i = 1; i < 20'000; ++i) text += "plain line " + std::to_string(i) + "\n";
+  text += "GH=" + token.substr(0, 10) + "\x1b[1m" + token.substr(10) + "\n";  // line 20,000
+  text += "the end\n";
+  ASSERT_GT(text.size(), 200'000U);
+  const auto report = scan({dir.write("big.log", text)});
+  ASSERT_EQ(report.findings.size(), 1U);
+  EXPECT_EQ(report.findings[0].fingerprint, sha256_hex(token));
+  EXPECT_EQ(report.findings[0].decoders, (std::vector<std::string>{"ansi"}));
+  EXPECT_EQ(report.findings[0].line, 20'000U);
+}
+
 TEST(Decoding, AColourSplitTokenAmongManyPlainLinesKeepsItsLine) {
   TempDir dir;
   const auto token = checksummed_token("gho_", 204);
