@@ -84,9 +84,10 @@ uint64_t count_newlines(const char* p, std::size_t n) {
   return count(p, n);
 }
 
-void NewlineIndex::build(std::string_view block, char noted) {
+void NewlineIndex::build(std::string_view block, std::string_view noted) {
   block_ = block;
-  holds_noted_ = false;
+  holds_noted_ = 0;
+  const unsigned all = (1U << std::min<std::size_t>(noted.size(), 8)) - 1;
   const std::size_t chunks = (block.size() + kChunk - 1) / kChunk;
   before_chunk_.resize(chunks + 1);
   uint64_t total = 0;
@@ -95,7 +96,9 @@ void NewlineIndex::build(std::string_view block, char noted) {
     const char* chunk = block.data() + k * kChunk;
     const std::size_t size = std::min(kChunk, block.size() - k * kChunk);
     total += count_newlines(chunk, size);
-    if (!holds_noted_) holds_noted_ = ::memchr(chunk, noted, size) != nullptr;
+    for (std::size_t i = 0; holds_noted_ != all && i < noted.size() && i < 8; ++i) {
+      if ((holds_noted_ >> i & 1U) == 0 && ::memchr(chunk, noted[i], size) != nullptr) holds_noted_ |= 1U << i;
+    }
   }
   before_chunk_[chunks] = total;
 }

@@ -23,12 +23,13 @@ class NewlineIndex {
   static constexpr std::size_t kChunk = 4096;
 
   // Indexes `block`, which must outlive the index's use (nothing is copied), and notes
-  // whether it holds the byte `noted`, chunk by chunk while each is in cache (the ANSI
-  // decoder asks whether a block holds an ESC: a pass of its own over a block without one
-  // was 4% of a scan of source text).
-  void build(std::string_view block, char noted);
+  // which of the bytes `noted` (at most 8) it holds, chunk by chunk while each is in cache:
+  // the decoders ask whether a block holds their marker (ESC, '\\', '%', '&'), and a pass
+  // of its own for one over a block without it was 4% of a scan of source text.
+  void build(std::string_view block, std::string_view noted);
   std::string_view block() const { return block_; }
-  bool holds_noted() const { return holds_noted_; }
+  // Whether the block holds noted[i].
+  bool holds_noted(std::size_t i) const { return (holds_noted_ >> i & 1U) != 0; }
   // The '\n's in [0, offset) of the block.
   uint64_t before(std::size_t offset) const;
   // The '\n's in [from, to): from the index, or counted when the two are close.
@@ -40,7 +41,7 @@ class NewlineIndex {
  private:
   std::string_view block_;
   std::vector<uint64_t> before_chunk_;  // [k]: the '\n's before chunk k; one past the last
-  bool holds_noted_ = false;
+  unsigned holds_noted_ = 0;  // bit i: noted[i] is in the block
 };
 
 namespace detail {

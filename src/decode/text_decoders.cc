@@ -408,23 +408,74 @@ bool base64_runs(std::string_view in, std::string& out) {
 
 }  // namespace
 
-bool has_escape_sequence(std::string_view in) {
+namespace {
+
+bool is_hex_digit(char c) { return hex_value(c) >= 0; }
+
+// Whether `rest`, the bytes after one of `decoder`'s lead_byte, starts its trigger (the
+// pattern in the comment; written out, since Hyperscan no longer looks for it).
+bool starts_trigger(TextDecoder decoder, std::string_view rest) {
+  const auto at = [&](std::size_t i) { return i < rest.size() ? rest[i] : '\0'; };
+  const auto one_of = [](char c, std::string_view set) { return c != '\0' && set.find(c) != std::string_view::npos; };
+  switch (decoder) {
+    case TextDecoder::kAnsi:  // \x1b[\[\]]: CSI and OSC
+      return one_of(at(0), "[]");
+    case TextDecoder::kJsonUnescape:  // \\["/] and \\u[0-9A-Fa-f]{4}
+      return one_of(at(0), "\"/") ||
+             (at(0) == 'u' && is_hex_digit(at(1)) && is_hex_digit(at(2)) && is_hex_digit(at(3)) && is_hex_digit(at(4)));
+    case TextDecoder::kPercent:  // %(?:2[0-9A-Fa-f]|3[A-Fa-f]|40|5[BbCcDd]|7[BbCcDd])
+      switch (at(0)) {
+        case '2': return is_hex_digit(at(1));
+        case '3': return one_of(at(1), "ABCDEFabcdef");
+        case '4': return at(1) == '0';
+        case '5':
+        case '7': return one_of(at(1), "BbCcDd");
+        default: return false;
+      }
+    case TextDecoder::kHtmlEntities: {  // &(?:quot|amp|lt|gt|apos|sol|equals|colon|plus); and &#…;
+      for (const std::string_view name : {"quot;", "amp;", "lt;", "gt;", "apos;", "sol;", "equals;", "colon;", "plus;"}) {
+        if (rest.starts_with(name)) return true;
+      }
+      if (at(0) != '#') return false;
+      // &#[0-9]{1,7}; or &#[xX][0-9A-Fa-f]{1,6};
+      const bool hex = at(1) == 'x' || at(1) == 'X';
+      const std::size_t first = hex ? 2 : 1, most = hex ? 6 : 7;
+      std::size_t n = 0;
+      while (n <= most && (hex ? is_hex_digit(at(first + n)) : (at(first + n) >= '0' && at(first + n) <= '9'))) ++n;
+      return n >= 1 && n <= most && at(first + n) == ';';
+    }
+    case TextDecoder::kBase64: return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+char lead_byte(TextDecoder decoder) {
+  switch (decoder) {
+    case TextDecoder::kAnsi: return '\x1b';
+    case TextDecoder::kJsonUnescape:
+    case TextDecoder::kPercent:
+    case TextDecoder::kHtmlEntities: return line_marker(decoder);
+    case TextDecoder::kBase64: return 0;
+  }
+  return 0;
+}
+
+bool holds_trigger(TextDecoder decoder, std::string_view in) {
+  const char lead = lead_byte(decoder);
+  if (lead == 0) return false;
   for (std::size_t at = 0; at < in.size();) {
-    const void* esc = std::memchr(in.data() + at, '\x1b', in.size() - at);
-    if (esc == nullptr) return false;
-    at = static_cast<std::size_t>(static_cast<const char*>(esc) - in.data()) + 1;
-    if (at < in.size() && (in[at] == '[' || in[at] == ']')) return true;
+    const void* hit = std::memchr(in.data() + at, lead, in.size() - at);
+    if (hit == nullptr) return false;
+    at = static_cast<std::size_t>(static_cast<const char*>(hit) - in.data()) + 1;
+    if (starts_trigger(decoder, in.substr(at))) return true;
   }
   return false;
 }
 
 const std::vector<DecoderTrigger>& decoder_triggers() {
   static const std::vector<DecoderTrigger> triggers = {
-      {R"(\\["/])", TextDecoder::kJsonUnescape},
-      {R"(\\u[0-9A-Fa-f]{4})", TextDecoder::kJsonUnescape},
-      {R"(%(?:2[0-9A-Fa-f]|3[A-Fa-f]|40|5[BbCcDd]|7[BbCcDd]))", TextDecoder::kPercent},
-      {R"(&(?:quot|amp|lt|gt|apos|sol|equals|colon|plus);)", TextDecoder::kHtmlEntities},
-      {R"(&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});)", TextDecoder::kHtmlEntities},
       // A run that starts as the base64 of '{"', '{\n' or '[{': JSON hidden in base64.
       {R"((?:^|[^A-Za-z0-9+/_-])(?:eyJ|ewo|W3s)[A-Za-z0-9+/_-]{29})", TextDecoder::kBase64},
       {R"((?i)\bbasic\s+[A-Za-z0-9+/]{16})", TextDecoder::kBase64},

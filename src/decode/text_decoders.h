@@ -54,21 +54,31 @@ bool decode_changed_lines(TextDecoder decoder, std::string_view in, std::string&
 // of `in` it is on, in one pass over `in` up to the largest.
 void offsets_to_lines(std::string_view in, std::vector<uint64_t>& offsets);
 
-// What each decoder but ANSI looks for, as Hyperscan patterns compiled beside the rules
-// (see engine::Trigger): a buffer is decoded only when the one scan it gets anyway has seen
-// the trigger, so plain text costs the decoders nothing. Base64 runs are decoded where the
+// What the base64 decoder looks for, as Hyperscan patterns compiled beside the rules (see
+// engine::Trigger): a buffer is decoded only when the one scan it gets anyway has seen a
+// trigger, so plain text costs the decoders nothing. Base64 runs are decoded where the
 // text says what they are (a JSON object's "eyJ", HTTP Basic, Kubernetes data, docker
-// "auth") rather than at every long identifier. The ANSI decoder's trigger is
-// has_escape_sequence: Hyperscan reports every occurrence of a literal to itself, even of
-// a pattern that reports only once, and a CI log has a colour code on every other line
-// (that trigger was a third of a log scan's Hyperscan time; a memchr is a few percent).
+// "auth") rather than at every long identifier.
 struct DecoderTrigger {
   const char* pattern;
   TextDecoder decoder;
 };
 const std::vector<DecoderTrigger>& decoder_triggers();
-// Whether `in` holds a CSI or OSC escape sequence's start (ESC '[' or ESC ']').
-bool has_escape_sequence(std::string_view in);
+
+// The other decoders' triggers start with one byte, and are looked for outside Hyperscan:
+// it reports every occurrence of a literal to itself, even of a pattern that reports only
+// once, and their two-byte literals are everywhere in some text (a colour code on every
+// other line of a CI log, "\/" in every URL of a JSON export). As Hyperscan triggers they
+// slowed its scan of the generated corpora by x1.35 (log), x1.23 (source) and x1.49
+// (JSON lines); the base64 ones alone by x1.01-1.03 (paired medians of 25 rounds).
+inline constexpr std::array<TextDecoder, 4> kByteLedDecoders = {TextDecoder::kAnsi, TextDecoder::kJsonUnescape,
+                                                               TextDecoder::kPercent, TextDecoder::kHtmlEntities};
+// The byte each trigger of `decoder` starts with: ESC, '\\', '%', '&'; 0 for base64.
+char lead_byte(TextDecoder decoder);
+// Whether `in` holds a trigger of `decoder` (one of kByteLedDecoders): ESC '[' or ']';
+// \" \/ or \uXXXX; %XX of a character that hides a token's context (2X, 3A-3F, 40, 5B-5D,
+// 7B-7D); &quot; &amp; &lt; &gt; &apos; &sol; &equals; &colon; &plus; or a numeric entity.
+bool holds_trigger(TextDecoder decoder, std::string_view in);
 inline constexpr uint32_t trigger_bit(TextDecoder d) { return 1U << static_cast<unsigned>(d); }
 
 // Base64 runs shorter than this are left alone: the encoding of 24 bytes, too short to

@@ -97,15 +97,29 @@ struct Stream {
   uint64_t newlines = 0;
 };
 
-// The decoders worth trying on `text`, which `scanner` just scanned: those whose trigger it
-// saw, and the ANSI one where `text` holds an escape sequence (looked for here: as a
-// Hyperscan trigger, a colour code on every other line cost a third of the scan); all of
-// them with an engine compiled without triggers.
-// `lines`, when given, indexes `text` and noted whether it holds an ESC byte.
+// The bytes NewlineIndex notes for gate(): kByteLedDecoders' lead bytes, in that order.
+const std::string& lead_bytes() {
+  static const std::string bytes = [] {
+    std::string b;
+    for (const decode::TextDecoder d : decode::kByteLedDecoders) b += decode::lead_byte(d);
+    return b;
+  }();
+  return bytes;
+}
+
+// The decoders worth trying on `text`, which `scanner` just scanned: those whose Hyperscan
+// trigger it saw, and those whose byte-led trigger `text` holds (decode::holds_trigger;
+// `lines`, when given, indexes `text` and noted which lead bytes it holds, so that a block
+// without one is not read again for it); all of them with an engine compiled without
+// triggers.
 uint32_t gate(const engine::Scanner& scanner, std::string_view text, const NewlineIndex* lines = nullptr) {
   if (!scanner.engine().has_triggers()) return ~0U;
-  const bool ansi = (lines == nullptr || lines->holds_noted()) && decode::has_escape_sequence(text);
-  return scanner.triggers() | (ansi ? decode::trigger_bit(decode::TextDecoder::kAnsi) : 0U);
+  uint32_t bits = scanner.triggers();
+  for (std::size_t i = 0; i < decode::kByteLedDecoders.size(); ++i) {
+    const decode::TextDecoder d = decode::kByteLedDecoders[i];
+    if ((lines == nullptr || lines->holds_noted(i)) && decode::holds_trigger(d, text)) bits |= decode::trigger_bit(d);
+  }
+  return bits;
 }
 
 // Scans every text decoding of `text` that changes it, and their decodings in turn, up
@@ -321,7 +335,7 @@ void scan_stream(Worker& w, ByteSource& bytes, Stream stream, std::size_t archiv
     // Indexed now, while the bytes just read are in cache; a small block is counted as it is.
     const NewlineIndex* index = nullptr;
     if (b.data.size() >= kIndexLinesFrom) {
-      lines.build(b.data, '\x1b');  // and whether it holds an ESC, for gate()
+      lines.build(b.data, lead_bytes());  // and which lead bytes it holds, for gate()
       index = &lines;
     }
     w.matches.clear();

@@ -59,7 +59,7 @@ TEST(NewlineIndex, CountsAndLineStartsAgreeWithAPlainLook) {
       }
       if (one_in == 0 && size > 0) block[size / 2] = '\n';  // just one, mid-block
       NewlineIndex index;
-      index.build(block, '\x1b');
+      index.build(block, "\x1b");
       std::vector<std::size_t> offsets;
       for (std::size_t k = 0; k * kChunk <= size; ++k) {
         for (const std::size_t d : {std::size_t{0}, std::size_t{1}}) {
@@ -85,20 +85,24 @@ TEST(NewlineIndex, CountsAndLineStartsAgreeWithAPlainLook) {
   }
 }
 
-TEST(NewlineIndex, NotesTheByteItIsAskedAboutWhereverItIs) {
+TEST(NewlineIndex, NotesWhichOfTheBytesItIsAskedAboutItHoldsWhereverTheyAre) {
   constexpr std::size_t kChunk = NewlineIndex::kChunk;
   const std::size_t size = 3 * kChunk + 5;
   NewlineIndex index;
   for (const std::size_t at : {std::size_t{0}, kChunk - 1, kChunk, size - 1}) {
     std::string block(size, 'x');
-    block[at] = '\x1b';
-    index.build(block, '\x1b');
-    EXPECT_TRUE(index.holds_noted()) << "at " << at;
-    index.build(block, '\x07');
-    EXPECT_FALSE(index.holds_noted()) << "at " << at;  // and nothing carried over
+    block[at] = '%';
+    block[size - 1 - at] = '\x1b';
+    index.build(block, "\x1b\\%&");
+    EXPECT_TRUE(index.holds_noted(0)) << "at " << at;
+    EXPECT_FALSE(index.holds_noted(1)) << "at " << at;
+    EXPECT_TRUE(index.holds_noted(2)) << "at " << at;
+    EXPECT_FALSE(index.holds_noted(3)) << "at " << at;
+    index.build(block, "&");
+    EXPECT_FALSE(index.holds_noted(0)) << "at " << at;  // and nothing carried over
   }
-  index.build("", '\x1b');
-  EXPECT_FALSE(index.holds_noted());
+  index.build("", "\x1b");
+  EXPECT_FALSE(index.holds_noted(0));
 }
 
 }  // namespace

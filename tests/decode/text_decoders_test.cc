@@ -1,6 +1,7 @@
 #include "decode/text_decoders.h"
 
 #include <gtest/gtest.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <random>
@@ -220,6 +221,45 @@ TEST(LineViews, MatchDecodingEachLineOnItsOwn) {
       }
     }
   }
+}
+
+// holds_trigger is written out by hand; these are the Hyperscan patterns it replaced, and
+// it must find exactly where they do: texts of the bytes that make and break them, and
+// near-misses (a digit short, a letter off, a ';' missing).
+TEST(ByteLedTriggers, HoldWhereTheRegexesTheyReplacedMatch) {
+  struct Case {
+    TextDecoder decoder;
+    std::string regex;
+    std::vector<std::string> pieces;  // what texts are made of
+  };
+  const std::vector<Case> cases = {
+      {TextDecoder::kAnsi, R"(\x1b[\[\]])", {"\x1b", "[", "]", "m", "x", "\x1b\x1b"}},
+      {TextDecoder::kJsonUnescape, R"(\\["/]|\\u[0-9A-Fa-f]{4})", {"\\", "\"", "/", "u", "0", "a", "F", "g", "12"}},
+      {TextDecoder::kPercent,
+       R"(%(?:2[0-9A-Fa-f]|3[A-Fa-f]|40|5[BbCcDd]|7[BbCcDd]))",
+       {"%", "%2", "%3", "%4", "%5", "%7", "2", "0", "1", "A", "f", "B", "d", "G", "x"}},
+      {TextDecoder::kHtmlEntities,
+       R"(&(?:quot|amp|lt|gt|apos|sol|equals|colon|plus);|&#(?:[0-9]{1,7}|[xX][0-9A-Fa-f]{1,6});)",
+       {"&", "&#", "&#x", "&#X", "&#1", "&amp", "&lt", ";", ";", "quot", "gt", "apo", "apos", "sol", "equal", "equals",
+        "colon", "plus", "1", "1234567", "12345678", "abcdef", "abcdefa", "g"}},
+  };
+  std::mt19937 rng(5);
+  for (const auto& [decoder, pattern, pieces] : cases) {
+    const RE2 re(pattern);
+    ASSERT_TRUE(re.ok()) << pattern;
+    int held = 0;
+    for (int round = 0; round < 20'000; ++round) {
+      std::string text;
+      const int n = 1 + static_cast<int>(rng() % 8);
+      for (int k = 0; k < n; ++k) text += pieces[rng() % pieces.size()];
+      const bool want = RE2::PartialMatch(text, re);
+      ASSERT_EQ(holds_trigger(decoder, text), want) << decoder_name(decoder) << " on \"" << text << "\"";
+      held += want ? 1 : 0;
+    }
+    EXPECT_GT(held, 500) << decoder_name(decoder) << ": the texts must hold the trigger often enough to test it";
+    EXPECT_LT(held, 19'000) << decoder_name(decoder) << ": and often not";
+  }
+  EXPECT_FALSE(holds_trigger(TextDecoder::kBase64, "eyJhbGciOiJIUzI1NiJ9eyJhbGciOiJIUzI1NiJ9"));
 }
 
 }  // namespace

@@ -167,8 +167,8 @@ TEST(FindingCollector, LinesFromANewlineIndexAreTheCountedOnes) {
     }
     const std::string_view head = std::string_view(text).substr(0, cut), tail = std::string_view(text).substr(cut);
     NewlineIndex head_lines, tail_lines;
-    head_lines.build(head, '\x1b');
-    tail_lines.build(tail, '\x1b');
+    head_lines.build(head, "\x1b");
+    tail_lines.build(tail, "\x1b");
     collector.add_block(head, 0, cut, first, indexed ? &head_lines : nullptr);
     collector.add_block(tail, cut, cut, second, indexed ? &tail_lines : nullptr);
     results.push_back(collector.take());
