@@ -406,10 +406,6 @@ bool base64_runs(std::string_view in, std::string& out) {
   return changed;
 }
 
-}  // namespace
-
-namespace {
-
 bool is_hex_digit(char c) { return hex_value(c) >= 0; }
 
 // Whether `rest`, the bytes after one of `decoder`'s lead_byte, starts its trigger (the
