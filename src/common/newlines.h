@@ -27,7 +27,6 @@ class NewlineIndex {
   // the decoders ask whether a block holds their marker (ESC, '\\', '%', '&'), and a pass
   // of its own for one over a block without it was 4% of a scan of source text.
   void build(std::string_view block, std::string_view noted);
-  std::string_view block() const { return block_; }
   // Whether the block holds noted[i].
   bool holds_noted(std::size_t i) const { return (holds_noted_ >> i & 1U) != 0; }
   // The '\n's in [0, offset) of the block.
