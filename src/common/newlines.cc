@@ -111,12 +111,7 @@ uint64_t NewlineIndex::before(std::size_t offset) const {
 uint64_t NewlineIndex::between(std::size_t from, std::size_t to) const {
   if (to <= from) return 0;
   if (to - from <= 2 * kChunk) return count_newlines(block_.data() + from, to - from);
-  // The rest of `from`'s chunk, the whole chunks, the start of `to`'s.
-  const std::size_t first_whole = from / kChunk + 1;
-  const std::size_t last = to / kChunk;
-  return count_newlines(block_.data() + from, first_whole * kChunk - from) +
-         (before_chunk_[last] - before_chunk_[first_whole]) +
-         count_newlines(block_.data() + last * kChunk, to - last * kChunk);
+  return before(to) - before(from);
 }
 
 std::size_t NewlineIndex::line_start(std::size_t offset) const {

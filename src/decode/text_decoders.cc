@@ -483,14 +483,18 @@ const std::vector<DecoderTrigger>& decoder_triggers() {
 
 namespace {
 
-// The line of `in` holding `pos`: [begin, end), `end` at its '\n' or the end of `in`. Its
-// start is looked for back to `from` only (where an earlier line ended), else is `from`.
-std::pair<std::size_t, std::size_t> line_around(std::string_view in, std::size_t from, std::size_t pos) {
+// Where the line of `in` holding `pos` begins, looked for back to `from` only (where an
+// earlier line ended): one past the last '\n' in [from, pos), else `from`.
+std::size_t line_begin(std::string_view in, std::size_t from, std::size_t pos) {
   const void* prev = pos > from ? ::memrchr(in.data() + from, '\n', pos - from) : nullptr;
-  const std::size_t begin = prev != nullptr ? static_cast<std::size_t>(static_cast<const char*>(prev) - in.data()) + 1 : from;
+  return prev != nullptr ? static_cast<std::size_t>(static_cast<const char*>(prev) - in.data()) + 1 : from;
+}
+
+// The line of `in` holding `pos`: [line_begin, end), `end` at its '\n' or the end of `in`.
+std::pair<std::size_t, std::size_t> line_around(std::string_view in, std::size_t from, std::size_t pos) {
   const void* nl = std::memchr(in.data() + pos, '\n', in.size() - pos);
   const std::size_t end = nl != nullptr ? static_cast<std::size_t>(static_cast<const char*>(nl) - in.data()) : in.size();
-  return {begin, end};
+  return {line_begin(in, from, pos), end};
 }
 
 }  // namespace
@@ -509,8 +513,7 @@ std::string_view decode_ansi_lines(std::string_view in, std::string& out, std::v
     const void* esc = std::memchr(in.data() + at, '\x1b', in.size() - at);
     if (esc == nullptr) break;
     std::size_t i = static_cast<std::size_t>(static_cast<const char*>(esc) - in.data());
-    const void* prev = i > at ? ::memrchr(in.data() + at, '\n', i - at) : nullptr;
-    const std::size_t begin = prev != nullptr ? static_cast<std::size_t>(static_cast<const char*>(prev) - in.data()) + 1 : at;
+    const std::size_t begin = line_begin(in, at, i);
     line_starts.push_back(begin);
     std::memcpy(w, in.data() + begin, i - begin);
     w += i - begin;

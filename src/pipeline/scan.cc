@@ -194,13 +194,13 @@ void scan_record(Worker& w, Stream& st, const source::Record& record) {
   w.matches.clear();
   if (!w.scanner.scan(record.text, w.matches)) return;
   // Most records hold nothing: no collector, no decoder chain for them.
-  if (w.matches.empty() && (!w.decode || gate(w.scanner, record.text) == 0)) return;
+  const uint32_t triggers = w.decode ? gate(w.scanner, record.text) : 0;
+  if (w.matches.empty() && triggers == 0) return;
   std::vector<std::string> chain = st.decoders;
   chain.insert(chain.end(), record.decoders.begin(), record.decoders.end());
   report::FindingCollector collector(w.scanner.engine().rules(), st.path, chain, record.line);
   collector.keep_secrets(w.keep_secrets);
   collector.add_block(record.text, 0, 0, w.matches);  // one block: nothing follows
-  const uint32_t triggers = gate(w.scanner, record.text);
   const std::size_t first = st.record_findings.size();
   for (auto& f : collector.take()) st.record_findings.push_back(std::move(f));
   for (const auto& fp : collector.suppressed_fingerprints()) st.record_suppressed.push_back(fp);
